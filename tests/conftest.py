@@ -1,0 +1,22 @@
+"""Shared fixtures: a temporary warehouse and the resources pointed at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asker_pipeline.resources import ProjectFiles, build_resources
+from asker_pipeline.paths import SOURCES_DIR
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse" / "test.duckdb"
+
+
+@pytest.fixture
+def resources(warehouse_path: Path, tmp_path: Path) -> dict[str, object]:
+    """Resources on a temporary warehouse, reading the bundled sources, exporting to tmp."""
+    files = ProjectFiles(sources_dir=str(SOURCES_DIR), exports_dir=str(tmp_path / "exports"))
+    return build_resources(warehouse=str(warehouse_path), files=files)
