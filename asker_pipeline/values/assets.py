@@ -1,0 +1,68 @@
+"""``staging.kpi_values``: every source's values stacked in the common value model.
+
+Each source asset writes a table in the value model's shape (``values/model.py``) and is listed
+in ``VALUE_SOURCES``. When two sources give a value for the same municipality, year and data
+point, the source kind with the lower precedence number is selected (``is_selected``) and the
+other row is kept, marked with what superseded it, so nothing is hidden."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from asker_pipeline.metadata import table_metadata
+from asker_pipeline.resources import WarehouseResource
+from asker_pipeline.values import model
+from asker_pipeline.warehouse import transaction
+
+#: Tables in the value model's shape, one per source asset. Sources add themselves here.
+VALUE_SOURCES: tuple[dg.AssetKey, ...] = ()
+
+TABLE = "staging.kpi_values"
+EXTRA_COLUMNS = (
+    ("precedence", "INTEGER", False),
+    ("is_selected", "BOOLEAN", False),
+    ("superseded_by", "VARCHAR", True),
+)
+
+
+def stack_sql(source_tables: list[str]) -> str:
+    """SELECT that stacks the source tables and ranks rows of the same key by precedence."""
+    precedence = " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in model.SOURCE_KINDS.items())
+    columns = ", ".join(model.COLUMN_NAMES)
+    key = ", ".join(model.KEY)
+    union = " UNION ALL ".join(f"SELECT {columns} FROM {t}" for t in source_tables)
+    return f"""
+        WITH stacked AS ({union}),
+        ranked AS (
+            SELECT *, CASE source_kind {precedence} END AS precedence,
+                   row_number() OVER (PARTITION BY {key} ORDER BY
+                       CASE source_kind {precedence} END, loaded_at DESC, source_ref) AS rank,
+                   first_value(source_ref) OVER (PARTITION BY {key} ORDER BY
+                       CASE source_kind {precedence} END, loaded_at DESC, source_ref) AS winner
+            FROM stacked
+        )
+        SELECT {columns}, precedence, rank = 1 AS is_selected,
+               CASE WHEN rank > 1 THEN winner END AS superseded_by
+        FROM ranked
+    """
+
+
+@dg.asset(
+    key=dg.AssetKey(["staging", "kpi_values"]),
+    deps=list(VALUE_SOURCES),
+    group_name="staging",
+    kinds={"duckdb", "sql"},
+)
+def kpi_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """All KPI values from every source in one long table (the common value model), with the
+    precedence rule applied: ``is_selected`` marks the value scoring uses; the others are kept."""
+    sources = [".".join(key.path) for key in VALUE_SOURCES]
+    with warehouse.get_connection() as conn, transaction(conn):
+        conn.execute(f"CREATE OR REPLACE TABLE {TABLE} ({model.ddl(EXTRA_COLUMNS)})")
+        if sources:
+            conn.execute(f"INSERT INTO {TABLE} BY NAME {stack_sql(sources)}")
+        metadata = table_metadata(conn, TABLE, sources=", ".join(sources) or "(none yet)")
+    return dg.MaterializeResult(metadata=metadata)
+
+
+defs = dg.Definitions(assets=[kpi_values])
