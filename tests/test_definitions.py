@@ -1,0 +1,40 @@
+"""The code location loads, and loading it stays light."""
+
+import subprocess
+import sys
+
+import dagster as dg
+
+from asker_pipeline.definitions import defs
+
+
+def test_code_location_loads_and_every_asset_is_described():
+    repo = defs.get_repository_def()
+    specs = list(defs.resolve_all_asset_specs())
+    assert {"reference/kpi_catalogue", "staging/kpi_values"} <= {
+        s.key.to_user_string() for s in specs
+    }
+    for spec in specs:
+        assert spec.group_name and spec.group_name != "default", spec.key
+        assert spec.kinds, spec.key
+        assert spec.description, spec.key
+    assert repo.get_job("build_all")
+
+
+def test_workspace_module_is_the_definitions_module():
+    text = open("workspace.yaml", encoding="utf-8").read()
+    assert "module_name: asker_pipeline.definitions" in text
+
+
+def test_loading_the_code_location_does_not_import_great_expectations():
+    code = (
+        "import sys, asker_pipeline.definitions as d; d.defs.get_repository_def();"
+        "print('great_expectations' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_executor_is_single_process():
+    job = defs.resolve_job_def("build_all")
+    assert job.executor_def.name == dg.in_process_executor.name
