@@ -19,13 +19,19 @@ from asker_pipeline.definitions import defs  # noqa: E402  (after the defaults a
 
 
 def instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
 
 
 def main() -> int:
     with instance() as dagster_instance:
         result = defs.resolve_job_def("build_all").execute_in_process(
-            instance=dagster_instance, raise_on_error=False
+            instance=dagster_instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     materialized = [
         event.asset_key.to_user_string()
@@ -36,7 +42,10 @@ def main() -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                print(f"FAILED {event.step_key}: {event.event_specific_data.error.message}", file=sys.stderr)
+                print(
+                    f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
+                    file=sys.stderr,
+                )
         return 1
     return 0
 

@@ -1,22 +1,22 @@
 """The code location: every asset, check, job, schedule, sensor and resource, assembled once.
 
-Each concern contributes its own small ``Definitions``; policy that applies to all of them
-(resources, the single-process executor that keeps DuckDB to one writer) is set here.
-Nothing here imports great_expectations: checks import it when they run."""
+Each concern contributes its own small ``Definitions`` (imported as a module: Dagster allows one
+``Definitions`` object at module scope here); policy that applies to all of them (resources, the
+single-process executor that keeps DuckDB to one writer) is set here. Nothing here imports
+great_expectations: checks import it when they run."""
 
 import dagster as dg
 
-from asker_pipeline.jobs import build_all
-from asker_pipeline.reference.assets import defs as reference_defs
-from asker_pipeline.resources import build_resources
-from asker_pipeline.values.assets import defs as values_defs
+from asker_pipeline import jobs, resources
+from asker_pipeline.reference import assets as reference
+from asker_pipeline.values import assets as values
 
 defs = dg.Definitions.merge(
-    reference_defs,
-    values_defs,
+    reference.defs,
+    values.defs,
     dg.Definitions(
-        jobs=[build_all],
-        resources=build_resources(),
+        jobs=[jobs.build_all],
+        resources=resources.build_resources(),
         # One process per run: DuckDB takes one writer per file (see README, "Warehouse").
         executor=dg.in_process_executor,
     ),

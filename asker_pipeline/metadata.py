@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
 import dagster as dg
+import duckdb
 import pandas as pd
 
 PREVIEW_ROWS = 10
@@ -18,7 +18,9 @@ def _markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.Markd
 def frame_metadata(frame: pd.DataFrame, **extra: object) -> dict[str, object]:
     """Row count, column schema (pandas dtypes) and a markdown preview of a frame."""
     schema = dg.TableSchema(
-        columns=[dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in frame.dtypes.items()]
+        columns=[
+            dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in frame.dtypes.items()
+        ]
     )
     return {
         "dagster/row_count": len(frame),
@@ -28,7 +30,9 @@ def frame_metadata(frame: pd.DataFrame, **extra: object) -> dict[str, object]:
     }
 
 
-def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict[str, object]:
+def table_metadata(
+    conn: duckdb.DuckDBPyConnection, table: str, **extra: object
+) -> dict[str, object]:
     """The same metadata for a table written with SQL, with the warehouse's own column types."""
     columns = conn.execute(f"DESCRIBE {table}").fetchall()
     schema = dg.TableSchema(columns=[dg.TableColumn(name=c[0], type=c[1]) for c in columns])

@@ -33,7 +33,9 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        with connect_warehouse(self.database, self.connection_config, self.lock_wait_seconds) as conn:
+        with connect_warehouse(
+            self.database, self.connection_config, self.lock_wait_seconds
+        ) as conn:
             yield conn
 
 
@@ -94,10 +96,10 @@ class ProjectFiles(dg.ConfigurableResource):
 
 
 def build_resources(
-    warehouse: str | dg.EnvVar = dg.EnvVar("ASKER_WAREHOUSE"),
-    files: ProjectFiles | None = None,
+    warehouse: str | dg.EnvVar | None = None, files: ProjectFiles | None = None
 ) -> dict[str, object]:
     """The resources every asset uses; tests pass a temporary warehouse path and folders."""
+    warehouse = warehouse or dg.EnvVar("ASKER_WAREHOUSE")
     files = files or ProjectFiles(
         sources_dir=dg.EnvVar("ASKER_SOURCES"), exports_dir=dg.EnvVar("ASKER_EXPORTS")
     )

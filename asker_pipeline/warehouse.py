@@ -26,7 +26,11 @@ class WarehouseLockedError(RuntimeError):
 
 def _lock_message(path: str, error: Exception) -> str:
     holder = re.search(r"Conflicting lock is held in (.+?)(?: \(PID (\d+)\))?(?:\.|$)", str(error))
-    who = f"{holder.group(1)} (PID {holder.group(2)})" if holder and holder.group(2) else "another program"
+    who = (
+        f"{holder.group(1)} (PID {holder.group(2)})"
+        if holder and holder.group(2)
+        else "another program"
+    )
     return (
         f"The warehouse file {path} is locked by {who}. DuckDB allows one process to open it at a "
         "time: close that program (a DuckDB shell or notebook, a database browser such as DBeaver, "

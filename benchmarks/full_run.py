@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,8 +32,9 @@ def measure_peak(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
         " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([PY, "-c", wrapper, *cmd], cwd=REPO, env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [PY, "-c", wrapper, *cmd], cwd=REPO, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(out[0]), int(out[1]) / 1024
 
 
@@ -50,16 +49,26 @@ def main() -> int:
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
 
-    floor = median_of(args.repeat, lambda: measure_peak(
-        [PY, "-c", "import dagster, duckdb, pandas, great_expectations"], env))
+    floor = median_of(
+        args.repeat,
+        lambda: measure_peak([PY, "-c", "import dagster, duckdb, pandas, great_expectations"], env),
+    )
     bare = median_of(args.repeat, lambda: measure_peak([PY, "-c", "import dagster"], env))
-    location = median_of(args.repeat, lambda: measure_peak(
-        [PY, "-c", "from asker_pipeline.definitions import defs; defs.get_repository_def()"], env))
+    location = median_of(
+        args.repeat,
+        lambda: measure_peak(
+            [PY, "-c", "from asker_pipeline.definitions import defs; defs.get_repository_def()"],
+            env,
+        ),
+    )
 
     def full_run():
         with tempfile.TemporaryDirectory() as tmp:
-            run_env = {**env, "ASKER_WAREHOUSE": str(Path(tmp) / "bench.duckdb"),
-                       "ASKER_EXPORTS": str(Path(tmp) / "exports")}
+            run_env = {
+                **env,
+                "ASKER_WAREHOUSE": str(Path(tmp) / "bench.duckdb"),
+                "ASKER_EXPORTS": str(Path(tmp) / "exports"),
+            }
             return measure_peak([PY, "-m", "asker_pipeline.build"], run_env)
 
     full = median_of(args.repeat, full_run)
@@ -70,10 +79,12 @@ def main() -> int:
         ("code location / bare import dagster", location[0] / bare[0], 2.0),
     ]
     print(f"{'measure':38} {'wall s':>8} {'peak MB':>8}")
-    for name, (wall, peak) in [("import floor (dagster+duckdb+pandas+GX)", floor),
-                               ("bare import dagster", bare),
-                               ("code location load", location),
-                               ("full materialization", full)]:
+    for name, (wall, peak) in [
+        ("import floor (dagster+duckdb+pandas+GX)", floor),
+        ("bare import dagster", bare),
+        ("code location load", location),
+        ("full materialization", full),
+    ]:
         print(f"{name:38} {wall:8.2f} {peak:8.0f}")
     print()
     ok = True

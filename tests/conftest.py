@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asker_pipeline.resources import ProjectFiles, build_resources
 from asker_pipeline.paths import SOURCES_DIR
+from asker_pipeline.resources import ProjectFiles, build_resources
 
 
 @pytest.fixture

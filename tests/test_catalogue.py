@@ -49,7 +49,10 @@ def test_every_data_point_belongs_to_a_kpi_and_every_kpi_has_one():
     ],
 )
 def test_multi_point_kpis(code, points):
-    assert set(CATALOGUE.data_points.loc[CATALOGUE.data_points["kpi_code"] == code, "data_point"]) == points
+    assert (
+        set(CATALOGUE.data_points.loc[CATALOGUE.data_points["kpi_code"] == code, "data_point"])
+        == points
+    )
 
 
 def test_every_kpi_has_norwegian_name_direction_unit_and_sdg():

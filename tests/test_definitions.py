@@ -1,7 +1,9 @@
 """The code location loads, and loading it stays light."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 
@@ -21,9 +23,18 @@ def test_code_location_loads_and_every_asset_is_described():
     assert repo.get_job("build_all")
 
 
-def test_workspace_module_is_the_definitions_module():
+def test_workspace_loads_as_dagster_loads_it():
+    """The UI's loader (one Definitions at module scope, resources resolvable) accepts it."""
     text = open("workspace.yaml", encoding="utf-8").read()
     assert "module_name: asker_pipeline.definitions" in text
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    out = subprocess.run(
+        [dagster, "definitions", "validate", "-w", "workspace.yaml"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DAGSTER_HOME": ""},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
 
 
 def test_loading_the_code_location_does_not_import_great_expectations():

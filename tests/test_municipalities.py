@@ -6,7 +6,7 @@ HISTORY = load_municipalities()
 
 
 def test_network_is_asker_and_four_partners():
-    roles = dict(zip(HISTORY.municipalities["code"], HISTORY.municipalities["role"]))
+    roles = dict(zip(HISTORY.municipalities["code"], HISTORY.municipalities["role"], strict=False))
     assert roles == {
         "3203": "subject",
         "3201": "partner",

@@ -32,10 +32,17 @@ def test_conform_orders_and_types_columns():
 
 def test_statuses_are_kept_distinct():
     assert set(model.STATUS_KEYS) == {
-        "reported", "not_reported", "missing", "confidential", "not_applicable"
+        "reported",
+        "not_reported",
+        "missing",
+        "confidential",
+        "not_applicable",
     }
     assert model.STATUS_BY_SYMBOL == {
-        "NR": "not_reported", "..": "missing", ":": "confidential", ".": "not_applicable"
+        "NR": "not_reported",
+        "..": "missing",
+        ":": "confidential",
+        ".": "not_applicable",
     }
 
 

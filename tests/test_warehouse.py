@@ -16,7 +16,10 @@ from asker_pipeline.warehouse import (
 
 def test_connect_creates_the_layer_schemas(tmp_path):
     with connect_warehouse(tmp_path / "w" / "a.duckdb") as conn:
-        schemas = {r[0] for r in conn.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}
+        schemas = {
+            r[0]
+            for r in conn.execute("SELECT schema_name FROM information_schema.schemata").fetchall()
+        }
     assert {"reference", "raw", "staging", "marts", "quality"} <= schemas
 
 
@@ -43,11 +46,17 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path):
 def test_a_file_locked_by_another_process_is_named(tmp_path):
     path = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             c = duckdb.connect({str(path)!r}); print('ready', flush=True); sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"

@@ -51,7 +51,10 @@ def _municipality_output(frame: pd.DataFrame) -> dg.Output:
     history = load_municipalities()
     return dg.Output(
         frame,
-        metadata={"municipalities_version": history.version, "municipalities_sha256": history.sha256},
+        metadata={
+            "municipalities_version": history.version,
+            "municipalities_sha256": history.sha256,
+        },
     )
 
 

@@ -58,14 +58,18 @@ class Catalogue:
 
     @cached_property
     def normaliser(self) -> CodeNormaliser:
-        return CodeNormaliser(self.kpis["code"], dict(zip(self.aliases["alias"], self.aliases["code"])))
+        return CodeNormaliser(
+            self.kpis["code"], dict(zip(self.aliases["alias"], self.aliases["code"], strict=False))
+        )
 
     @cached_property
     def data_point_index(self) -> pd.DataFrame:
         """Data points with their KPI's descriptive columns, indexed by (kpi_code, data_point)."""
         kpi_cols = ["code", "name_en", "name_nb", "category_en", "dimension_code", "kpi_type"]
         merged = self.data_points.merge(
-            self.kpis[kpi_cols].rename(columns={"name_en": "kpi_name_en", "name_nb": "kpi_name_nb"}),
+            self.kpis[kpi_cols].rename(
+                columns={"name_en": "kpi_name_en", "name_nb": "kpi_name_nb"}
+            ),
             left_on="kpi_code",
             right_on="code",
         ).drop(columns="code")
@@ -102,11 +106,23 @@ def validate(directory, kpis, points, units, aliases) -> None:
             _fail(path, i, f"code {row['code']!r} appears twice")
         seen.add(compact(row["code"]))
         dim, sub, cat, number = parts
-        if (dim, sub, cat) != (row["dimension_code"], row["sub_dimension_code"], row["category_code"]):
-            _fail(path, i, f"code {row['code']!r} disagrees with its dimension/sub-dimension/category columns")
+        if (dim, sub, cat) != (
+            row["dimension_code"],
+            row["sub_dimension_code"],
+            row["category_code"],
+        ):
+            _fail(
+                path,
+                i,
+                f"code {row['code']!r} disagrees with its dimension/sub-dimension/category columns",
+            )
         expected_type = {"C": "core", "A": "advanced"}.get(number[-1:])
         if row["kpi_type"] != expected_type:
-            _fail(path, i, f"kpi_type {row['kpi_type']!r} disagrees with the code suffix {number[-1:]!r}")
+            _fail(
+                path,
+                i,
+                f"kpi_type {row['kpi_type']!r} disagrees with the code suffix {number[-1:]!r}",
+            )
         if row["direction"] not in DIRECTIONS:
             _fail(path, i, f"direction {row['direction']!r} is not one of {DIRECTIONS}")
         if row["unit"] not in known_units:

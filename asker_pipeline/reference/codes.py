@@ -31,7 +31,9 @@ class CodeNormaliser:
             self._by_compact[compact(code)] = code
         for alias, code in (aliases or {}).items():
             if compact(code) not in self._by_compact:
-                raise ValueError(f"alias {alias!r} points to {code!r}, which is not in the catalogue")
+                raise ValueError(
+                    f"alias {alias!r} points to {code!r}, which is not in the catalogue"
+                )
             self._by_compact.setdefault(compact(alias), self._by_compact[compact(code)])
 
     def normalise(self, raw: object) -> str:
@@ -42,7 +44,9 @@ class CodeNormaliser:
             return self._by_compact[key]
         except KeyError:
             close = difflib.get_close_matches(key, self._by_compact, n=3, cutoff=0.75)
-            hint = f"; did you mean {', '.join(self._by_compact[c] for c in close)}?" if close else ""
+            hint = (
+                f"; did you mean {', '.join(self._by_compact[c] for c in close)}?" if close else ""
+            )
             raise UnknownKpiCode(
                 f"unknown KPI code {str(raw)!r}: not in the U4SSC catalogue (assets/kpi_catalogue.csv) "
                 f"nor its aliases (assets/kpi_code_aliases.csv){hint}"

@@ -56,7 +56,9 @@ class MunicipalityHistory:
 
     @cached_property
     def subject_code(self) -> str:
-        return str(self.municipalities.loc[self.municipalities["role"] == "subject", "code"].iloc[0])
+        return str(
+            self.municipalities.loc[self.municipalities["role"] == "subject", "code"].iloc[0]
+        )
 
     def name(self, code: str) -> str:
         match = self.codes.loc[self.codes["code"] == code, "name"]
@@ -98,9 +100,7 @@ class MunicipalityHistory:
             kinds.add(onward.iloc[0]["kind"])
             current = str(onward.iloc[0]["new_code"])
             path.append(current)
-        relation = next(
-            (label for kind, label in _RELATIONS if kind in kinds), "current"
-        )
+        relation = next((label for kind, label in _RELATIONS if kind in kinds), "current")
         return Resolution(code, current, relation, tuple(path))
 
     def current_code(self, code: str) -> str:
@@ -137,11 +137,17 @@ def load_municipalities(directory: Path = ASSETS_DIR) -> MunicipalityHistory:
     known = set(codes["code"])
     for i, row in municipalities.iterrows():
         if row["role"] not in ROLES:
-            raise CatalogueError(f"municipalities.csv row {i + 2}: role {row['role']!r} not in {ROLES}")
+            raise CatalogueError(
+                f"municipalities.csv row {i + 2}: role {row['role']!r} not in {ROLES}"
+            )
         if row["code"] not in known:
-            raise CatalogueError(f"municipalities.csv row {i + 2}: code {row['code']} not in municipality_codes.csv")
+            raise CatalogueError(
+                f"municipalities.csv row {i + 2}: code {row['code']} not in municipality_codes.csv"
+            )
     if (municipalities["role"] == "subject").sum() != 1:
-        raise CatalogueError("municipalities.csv: exactly one municipality must have role 'subject'")
+        raise CatalogueError(
+            "municipalities.csv: exactly one municipality must have role 'subject'"
+        )
     for i, row in changes.iterrows():
         for column in ("old_code", "new_code"):
             if row[column] not in known:
@@ -149,7 +155,9 @@ def load_municipalities(directory: Path = ASSETS_DIR) -> MunicipalityHistory:
                     f"municipality_changes.csv row {i + 2}: {column} {row[column]} not in municipality_codes.csv"
                 )
         if row["kind"] not in CHANGE_KINDS:
-            raise CatalogueError(f"municipality_changes.csv row {i + 2}: kind {row['kind']!r} not in {CHANGE_KINDS}")
+            raise CatalogueError(
+                f"municipality_changes.csv row {i + 2}: kind {row['kind']!r} not in {CHANGE_KINDS}"
+            )
     return MunicipalityHistory(
         municipalities,
         codes,

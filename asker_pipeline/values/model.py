@@ -66,7 +66,8 @@ KEY = ("municipality_code", "year", "kpi_code", "data_point")
 def ddl(extra: tuple[tuple[str, str, bool], ...] = ()) -> str:
     """Column list for CREATE TABLE, so the shape lives in one place."""
     return ", ".join(
-        f"{name} {dtype}{'' if nullable else ' NOT NULL'}" for name, dtype, nullable in COLUMNS + extra
+        f"{name} {dtype}{'' if nullable else ' NOT NULL'}"
+        for name, dtype, nullable in COLUMNS + extra
     )
 
 
@@ -93,7 +94,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             raise ValueError(f"value frame row {row}: column {name} is empty")
     bad_status = ~out["status"].isin(STATUS_KEYS)
     if bad_status.any():
-        raise ValueError(f"unknown status {out.loc[bad_status, 'status'].iloc[0]!r}; use {STATUS_KEYS}")
+        raise ValueError(
+            f"unknown status {out.loc[bad_status, 'status'].iloc[0]!r}; use {STATUS_KEYS}"
+        )
     bad_kind = ~out["source_kind"].isin(tuple(SOURCE_KINDS))
     if bad_kind.any():
         raise ValueError(f"unknown source_kind {out.loc[bad_kind, 'source_kind'].iloc[0]!r}")
