@@ -1,6 +1,7 @@
 """The code location loads, and loading it stays light."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,15 @@ def test_loading_the_code_location_does_not_import_great_expectations():
 def test_executor_is_single_process():
     job = defs.resolve_job_def("build_all")
     assert job.executor_def.name == dg.in_process_executor.name
+
+
+def test_instance_queues_runs_one_at_a_time(tmp_path):
+    """A UI backfill queues its runs behind each other: DuckDB takes one writer per file."""
+    from dagster._core.instance import DagsterInstance
+
+    shutil.copy("dagster_home/dagster.yaml", tmp_path)
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        config = instance.get_concurrency_config()
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        assert config.run_queue_config.max_concurrent_runs == 1
+        assert config.pool_config.default_pool_limit == 1
