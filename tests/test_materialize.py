@@ -34,3 +34,15 @@ def test_rematerializing_replaces_rather_than_appends(resources, warehouse_path)
         assert job.execute_in_process(resources=resources).success
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM reference.kpi_catalogue").fetchone() == (91,)
+
+
+def test_every_materialization_carries_metadata_a_person_can_judge(resources):
+    result = defs.resolve_job_def("build_all").execute_in_process(resources=resources)
+    events = result.get_asset_materialization_events()
+    assert events
+    for event in events:
+        metadata = event.materialization.metadata
+        key = event.asset_key.to_user_string()
+        assert "dagster/row_count" in metadata, key
+        assert "dagster/column_schema" in metadata, key
+        assert "preview" in metadata, key
