@@ -5,7 +5,6 @@ written together, one dynamic partition per municipality (today's code, taken fr
 file name), so one municipality's workbooks can be re-loaded alone and a new partner needs no
 code change: the sensor (or ``make run``) registers its partition when its first workbook appears."""
 
-
 import hashlib
 import json
 from datetime import date
@@ -57,15 +56,22 @@ def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg
     folder = Path(files.exports_dir) / TEMPLATES_FOLDER
     written = []
     for code, name in zip(network["code"], network["name"]):
-        path = write_workbook(build_workbook(catalogue, code, name, config.year),
-                              folder / workbook_file_name(code, name, config.year))
+        path = write_workbook(
+            build_workbook(catalogue, code, name, config.year),
+            folder / workbook_file_name(code, name, config.year),
+        )
         written.append({"municipality_code": code, "file": path.name, "bytes": path.stat().st_size})
     frame = pd.DataFrame(written)
-    return dg.MaterializeResult(metadata=frame_metadata(
-        frame, folder=dg.MetadataValue.path(str(folder)), year=config.year,
-        template_version=TEMPLATE_VERSION, catalogue_version=catalogue.version,
-        data_points=len(catalogue.data_points),
-    ))
+    return dg.MaterializeResult(
+        metadata=frame_metadata(
+            frame,
+            folder=dg.MetadataValue.path(str(folder)),
+            year=config.year,
+            template_version=TEMPLATE_VERSION,
+            catalogue_version=catalogue.version,
+            data_points=len(catalogue.data_points),
+        )
+    )
 
 
 _KINDS = {"excel", "duckdb", "pandas"}
@@ -73,35 +79,64 @@ _KINDS = {"excel", "duckdb", "pandas"}
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(VALUES_KEY, group_name=GROUP, kinds=_KINDS, description=(
-            "KPI values from the filled-in workbooks in sources/spreadsheets/, in the common value "
-            "model, with provenance: file, sheet, cell, sha256, loaded_at, the reporter's data "
-            "quality and comment. Shares typed as 0.97 for a percentage are kept and flagged in "
-            "`note`.")),
-        dg.AssetSpec(QUARANTINE_KEY, group_name=GROUP, kinds=_KINDS, description=(
-            "Rows and whole files the workbook load rejected, with a reason naming file, sheet, "
-            "cell and the raw text (unknown KPI code, duplicate data point, not a number, out of "
-            "range, numerator above denominator, municipality or year missing or contradicting "
-            "the file name, corrupt, password-protected or not a workbook).")),
-        dg.AssetSpec(LOADS_KEY, group_name=GROUP, kinds=_KINDS, description=(
-            "Load history: one row per workbook version (sha256) the first time it is loaded, with "
-            "the version it replaced for the same municipality and year.")),
+        dg.AssetSpec(
+            VALUES_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "KPI values from the filled-in workbooks in sources/spreadsheets/, in the common value "
+                "model, with provenance: file, sheet, cell, sha256, loaded_at, the reporter's data "
+                "quality and comment. Shares typed as 0.97 for a percentage are kept and flagged in "
+                "`note`."
+            ),
+        ),
+        dg.AssetSpec(
+            QUARANTINE_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "Rows and whole files the workbook load rejected, with a reason naming file, sheet, "
+                "cell and the raw text (unknown KPI code, duplicate data point, not a number, out of "
+                "range, numerator above denominator, municipality or year missing or contradicting "
+                "the file name, corrupt, password-protected or not a workbook)."
+            ),
+        ),
+        dg.AssetSpec(
+            LOADS_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "Load history: one row per workbook version (sha256) the first time it is loaded, with "
+                "the version it replaced for the same municipality and year."
+            ),
+        ),
     ],
     partitions_def=PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),  # a backfill of many municipalities: one run
     can_subset=False,
 )
-def spreadsheet_workbooks(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                          files: ProjectFiles):
-    """Load one municipality's workbooks (values, quarantine, load history in one transaction)."""
-    key = context.partition_key
+def spreadsheet_workbooks(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: ProjectFiles
+):
+    """Load the workbooks of the run's municipalities (values, quarantine and load history in
+    one transaction per chunk of municipalities; a single-municipality run is one transaction)."""
+    keys = list(context.partition_keys)
     with warehouse.get_connection() as conn:
-        plan = store.load_partition(conn, key, Path(files.sources_dir), reference_context())
+        plan = store.load_partitions(conn, keys, Path(files.sources_dir), reference_context())
     flagged = int(plan.values["note"].fillna("").str.contains("FLAG").sum())
-    yield dg.MaterializeResult(asset_key=VALUES_KEY, metadata=frame_metadata(
-        plan.values, reported=int((plan.values["status"] == "reported").sum()), flagged=flagged))
+    yield dg.MaterializeResult(
+        asset_key=VALUES_KEY,
+        metadata=frame_metadata(
+            plan.values, reported=int((plan.values["status"] == "reported").sum()), flagged=flagged
+        ),
+    )
     yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata=frame_metadata(plan.quarantine))
-    yield dg.MaterializeResult(asset_key=LOADS_KEY, metadata=frame_metadata(
-        plan.new_loads, replacements=int(plan.new_loads["replaced_sha256"].notna().sum())))
+    yield dg.MaterializeResult(
+        asset_key=LOADS_KEY,
+        metadata=frame_metadata(
+            plan.new_loads, replacements=int(plan.new_loads["replaced_sha256"].notna().sum())
+        ),
+    )
 
 
 load_spreadsheets = dg.define_asset_job(
@@ -125,14 +160,21 @@ def fingerprints(sources_dir: Path, previous: dict[str, list]) -> dict[str, list
     return current
 
 
-@dg.sensor(job=load_spreadsheets, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=load_spreadsheets,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
 def spreadsheet_sensor(context: dg.SensorEvaluationContext, files: ProjectFiles) -> dg.SensorResult:
     """Notices new, changed (by sha256) or removed workbooks and requests a load of their
     municipality's partition, registering the partition first when it is new."""
     previous = json.loads(context.cursor or "{}")
     current = fingerprints(Path(files.sources_dir), previous)
-    changed = {n for n in current.keys() | previous.keys()
-               if (current.get(n) or [None] * 3)[2] != (previous.get(n) or [None] * 3)[2]}
+    changed = {
+        n
+        for n in current.keys() | previous.keys()
+        if (current.get(n) or [None] * 3)[2] != (previous.get(n) or [None] * 3)[2]
+    }
     reference = reference_context()
     keys = sorted({partition_key(name, reference) for name in changed})
     known = set(context.instance.get_dynamic_partitions(PARTITIONS.name))

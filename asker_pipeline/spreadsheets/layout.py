@@ -74,14 +74,25 @@ class Quality:
 #: The six U4SSC data-quality levels (Verification Manual 2022, section 10.1).
 DATA_QUALITY: tuple[Quality, ...] = (
     Quality("accurate_measurement", "Nøyaktige målinger", "Based on accurate measurements"),
-    Quality("survey_extrapolation", "Fremskrevet fra innbyggerundersøkelse",
-            "Extrapolated from a survey of inhabitants"),
-    Quality("higher_level_extrapolation", "Fremskrevet fra data på høyere nivå",
-            "Extrapolated from higher-level data"),
-    Quality("assumption_estimate", "Anslag basert på visse forutsetninger",
-            "Estimation based on certain assumptions"),
+    Quality(
+        "survey_extrapolation",
+        "Fremskrevet fra innbyggerundersøkelse",
+        "Extrapolated from a survey of inhabitants",
+    ),
+    Quality(
+        "higher_level_extrapolation",
+        "Fremskrevet fra data på høyere nivå",
+        "Extrapolated from higher-level data",
+    ),
+    Quality(
+        "assumption_estimate",
+        "Anslag basert på visse forutsetninger",
+        "Estimation based on certain assumptions",
+    ),
     Quality("personal_estimate", "Personlig anslag", "Personal estimation"),
-    Quality("unknown_methodology", "Ukjent metode, ikke sporbar", "Unknown methodology, not traceable"),
+    Quality(
+        "unknown_methodology", "Ukjent metode, ikke sporbar", "Unknown methodology, not traceable"
+    ),
 )
 
 
@@ -91,7 +102,12 @@ def quality_key(text: object) -> str | None:
         return None
     wanted = " ".join(str(text).split()).lower()
     for quality in DATA_QUALITY:
-        if wanted in {quality.key, quality.label.lower(), quality.label_nb.lower(), quality.label_en.lower()}:
+        if wanted in {
+            quality.key,
+            quality.label.lower(),
+            quality.label_nb.lower(),
+            quality.label_en.lower(),
+        }:
             return quality.key
     return None
 

@@ -99,7 +99,9 @@ def looks_like_fraction_of_one(value: float, unit: str, percent_sign: bool) -> b
     return unit == "percent" and not percent_sign and 0 < value <= 1
 
 
-def range_problem(value: float, unit: str, minimum: float | None, maximum: float | None) -> str | None:
+def range_problem(
+    value: float, unit: str, minimum: float | None, maximum: float | None
+) -> str | None:
     """Why ``value`` is outside what ``unit`` allows (units.csv min/max), or None."""
     if minimum is not None and not math.isnan(minimum) and value < minimum:
         return f"value {value:g} is below {minimum:g}, the least unit {unit!r} allows"

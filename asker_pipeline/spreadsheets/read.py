@@ -110,22 +110,33 @@ class WorkbookResult:
     rejected: list[dict] = field(default_factory=list)
     error: str | None = None
 
-    def reject(self, sheet: str | None, cell: str | None, raw: object, why: str, row_text: str = "") -> None:
+    def reject(
+        self, sheet: str | None, cell: str | None, raw: object, why: str, row_text: str = ""
+    ) -> None:
         where = f"{self.file}" + (f" {sheet}!{cell}" if sheet else "")
         shown = "" if raw is None else f" {str(raw)!r}"
-        self.rejected.append({
-            "file": self.file, "sha256": self.sha256, "sheet": sheet, "cell": cell,
-            "raw_text": None if raw is None else str(raw), "row_text": row_text or None,
-            "reason": f"{where}{shown}: {why}",
-            "municipality_code": self.source_municipality_code, "year": self.year,
-        })
+        self.rejected.append(
+            {
+                "file": self.file,
+                "sha256": self.sha256,
+                "sheet": sheet,
+                "cell": cell,
+                "raw_text": None if raw is None else str(raw),
+                "row_text": row_text or None,
+                "reason": f"{where}{shown}: {why}",
+                "municipality_code": self.source_municipality_code,
+                "year": self.year,
+            }
+        )
 
 
 def read_workbook(path: Path, sources_dir: Path, context: ReadContext) -> WorkbookResult:
     """Read one workbook; never raises for a bad file (the result carries ``error`` instead)."""
     data = path.read_bytes()
     result = WorkbookResult(
-        file=path.relative_to(sources_dir).as_posix() if path.is_relative_to(sources_dir) else path.name,
+        file=path.relative_to(sources_dir).as_posix()
+        if path.is_relative_to(sources_dir)
+        else path.name,
         sha256=hashlib.sha256(data).hexdigest(),
     )
     try:
@@ -144,7 +155,9 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
         raise FileRejected(reason)
     named = parse_file_name(name)
     if named is None:
-        raise FileRejected(f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx")
+        raise FileRejected(
+            f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions
@@ -167,10 +180,15 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
         book.close()
 
 
-def _check_identity(book, named: tuple[str, int], context: ReadContext, result: WorkbookResult) -> None:
+def _check_identity(
+    book, named: tuple[str, int], context: ReadContext, result: WorkbookResult
+) -> None:
     """Municipality and year recorded in the workbook must be there and agree with the file name."""
     meta: dict[str, object] = {}
-    sheet = next((s for s in book.worksheets if s.title.strip().lower() == layout.METADATA_SHEET.lower()), None)
+    sheet = next(
+        (s for s in book.worksheets if s.title.strip().lower() == layout.METADATA_SHEET.lower()),
+        None,
+    )
     if sheet is not None:
         for row in sheet.iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
             if len(row) >= 2 and (key := layout.metadata_key(row[0])):
@@ -180,23 +198,37 @@ def _check_identity(book, named: tuple[str, int], context: ReadContext, result: 
     result.year = named[1]
     result.source_municipality_code = named[0]
     if not code_text:
-        raise FileRejected(f"the municipality code is missing in the workbook (sheet {layout.METADATA_SHEET!r})")
-    if not re.fullmatch(r"\d{3,4}(\.0)?", code_text) or not re.fullmatch(r"\d{4}(\.0)?", year_text or "x"):
+        raise FileRejected(
+            f"the municipality code is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+        )
+    if not re.fullmatch(r"\d{3,4}(\.0)?", code_text) or not re.fullmatch(
+        r"\d{4}(\.0)?", year_text or "x"
+    ):
         if not year_text:
-            raise FileRejected(f"the reporting year is missing in the workbook (sheet {layout.METADATA_SHEET!r})")
-        raise FileRejected(f"municipality code {code_text!r} or year {year_text!r} in sheet "
-                           f"{layout.METADATA_SHEET!r} is not a 4-digit number")
+            raise FileRejected(
+                f"the reporting year is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+            )
+        raise FileRejected(
+            f"municipality code {code_text!r} or year {year_text!r} in sheet "
+            f"{layout.METADATA_SHEET!r} is not a 4-digit number"
+        )
     code, year = code_text.split(".")[0].zfill(4), int(float(year_text))
     try:
         current, named_current = context.current_code(code), context.current_code(named[0])
     except UnknownMunicipalityCode as error:
-        raise FileRejected(f"{error}; a new partner is added in assets/municipality_codes.csv") from None
+        raise FileRejected(
+            f"{error}; a new partner is added in assets/municipality_codes.csv"
+        ) from None
     if current != named_current:
-        raise FileRejected(f"the workbook says municipality {code} but the file name says {named[0]}")
+        raise FileRejected(
+            f"the workbook says municipality {code} but the file name says {named[0]}"
+        )
     if year != named[1]:
         raise FileRejected(f"the workbook says year {year} but the file name says {named[1]}")
     result.municipality_code, result.source_municipality_code, result.year = current, code, year
-    result.is_example = str(meta.get("example") or "").strip().lower().startswith(("ja", "yes", "true"))
+    result.is_example = (
+        str(meta.get("example") or "").strip().lower().startswith(("ja", "yes", "true"))
+    )
 
 
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
@@ -225,7 +257,7 @@ def _read_sheet(sheet, context: ReadContext, result: WorkbookResult, candidates:
         return 0
     header_index, columns = found
     row_number = header_index + 1
-    pending = head[header_index + 1:]
+    pending = head[header_index + 1 :]
 
     def remaining():
         yield from pending
@@ -253,7 +285,9 @@ def _value(cell) -> object:
     return value
 
 
-def _read_row(row, number, columns, sheet_title, context: ReadContext, result: WorkbookResult, out) -> None:
+def _read_row(
+    row, number, columns, sheet_title, context: ReadContext, result: WorkbookResult, out
+) -> None:
     raw = {key: _value(_cell(row, columns, key)) for key in columns}
     if all(v is None for v in raw.values()):
         return
@@ -267,7 +301,10 @@ def _read_row(row, number, columns, sheet_title, context: ReadContext, result: W
 
     if raw.get("kpi_code") is None:
         if any(raw.get(k) is not None for k in NUMERIC):
-            reject("value" if raw.get("value") is not None else "kpi_code", "a value without a KPI code")
+            reject(
+                "value" if raw.get("value") is not None else "kpi_code",
+                "a value without a KPI code",
+            )
         return
     try:
         kpi = context.catalogue.normaliser.normalise(raw["kpi_code"])
@@ -277,8 +314,10 @@ def _read_row(row, number, columns, sheet_title, context: ReadContext, result: W
     point = normalise_data_point(raw.get("data_point"))
     if (kpi, point) not in context.units_by_point:
         known = context.points_by_kpi[kpi]
-        reject("data_point" if "data_point" in columns else "kpi_code",
-               f"KPI {kpi} has data points {', '.join(known)}; {point!r} is not one of them")
+        reject(
+            "data_point" if "data_point" in columns else "kpi_code",
+            f"KPI {kpi} has data points {', '.join(known)}; {point!r} is not one of them",
+        )
         return
     unit = context.units_by_point[(kpi, point)]
     parsed = {}
@@ -299,13 +338,18 @@ def _read_row(row, number, columns, sheet_title, context: ReadContext, result: W
             reject("denominator", "denominator is zero")
             return
         if unit in SHARE_UNITS and numerator.value > denominator.value:
-            reject("numerator", f"numerator {numerator.value:g} is above denominator "
-                                f"{denominator.value:g} for a share ({unit})")
+            reject(
+                "numerator",
+                f"numerator {numerator.value:g} is above denominator "
+                f"{denominator.value:g} for a share ({unit})",
+            )
             return
     if (value is None or value.status == "not_reported") and has_fraction:
         computed = round(numerator.value / denominator.value * unit_scale(unit), 10)
         value = Parsed("reported", computed, percent_sign=True)
-        notes.append(f"computed from numerator {ref('numerator')} / denominator {ref('denominator')}")
+        notes.append(
+            f"computed from numerator {ref('numerator')} / denominator {ref('denominator')}"
+        )
     value = value or Parsed("not_reported")
     if value.status == "reported":
         low, high = context.ranges[unit]
@@ -314,8 +358,10 @@ def _read_row(row, number, columns, sheet_title, context: ReadContext, result: W
             reject("value", problem)
             return
         if looks_like_fraction_of_one(value.value, unit, value.percent_sign):
-            notes.append(f"FLAG: {value.value:g} looks like a share typed as a fraction of 1; "
-                         f"{unit} is written 0-100: kept as typed, please check")
+            notes.append(
+                f"FLAG: {value.value:g} looks like a share typed as a fraction of 1; "
+                f"{unit} is written 0-100: kept as typed, please check"
+            )
     quality_text = raw.get("data_quality")
     quality = layout.quality_key(quality_text) if value.status == "reported" else None
     if quality_text is not None and quality is None and value.status == "reported":
@@ -324,28 +370,33 @@ def _read_row(row, number, columns, sheet_title, context: ReadContext, result: W
         if raw.get(key) is not None:
             notes.append(f"{key}: {raw[key]}")
     cell_ref = ref("value") if "value" in columns else ref("kpi_code")
-    out.append({
-        "municipality_code": result.municipality_code,
-        "source_municipality_code": result.source_municipality_code,
-        "year": result.year,
-        "kpi_code": kpi,
-        "data_point": point,
-        "value": value.value if value.status == "reported" else None,
-        "unit": unit,
-        "status": value.status,
-        "source_kind": "spreadsheet",
-        "source_ref": f"{result.file} {sheet_title}!{cell_ref}",
-        "source_file": result.file,
-        "source_sheet": sheet_title,
-        "source_cell": cell_ref,
-        "source_sha256": result.sha256,
-        "provider": None, "table_id": None, "query": None, "retrieved_at": None,
-        "data_quality": quality,
-        "is_example": result.is_example,
-        "note": "; ".join(notes) or None,
-        "_row_text": row_text,
-        "_raw": raw.get("value"),
-    })
+    out.append(
+        {
+            "municipality_code": result.municipality_code,
+            "source_municipality_code": result.source_municipality_code,
+            "year": result.year,
+            "kpi_code": kpi,
+            "data_point": point,
+            "value": value.value if value.status == "reported" else None,
+            "unit": unit,
+            "status": value.status,
+            "source_kind": "spreadsheet",
+            "source_ref": f"{result.file} {sheet_title}!{cell_ref}",
+            "source_file": result.file,
+            "source_sheet": sheet_title,
+            "source_cell": cell_ref,
+            "source_sha256": result.sha256,
+            "provider": None,
+            "table_id": None,
+            "query": None,
+            "retrieved_at": None,
+            "data_quality": quality,
+            "is_example": result.is_example,
+            "note": "; ".join(notes) or None,
+            "_row_text": row_text,
+            "_raw": raw.get("value"),
+        }
+    )
 
 
 def _drop_duplicates(candidates: list[dict], result: WorkbookResult) -> None:
@@ -360,7 +411,11 @@ def _drop_duplicates(candidates: list[dict], result: WorkbookResult) -> None:
             continue
         places = ", ".join(f"{r['source_sheet']}!{r['source_cell']}" for r in rows)
         for row in rows:
-            result.reject(row["source_sheet"], row["source_cell"], row["_raw"],
-                          f"KPI data point {kpi} / {point} appears {len(rows)} times ({places})",
-                          row["_row_text"])
+            result.reject(
+                row["source_sheet"],
+                row["source_cell"],
+                row["_raw"],
+                f"KPI data point {kpi} / {point} appears {len(rows)} times ({places})",
+                row["_row_text"],
+            )
     candidates[:] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in keep]

@@ -23,9 +23,13 @@ def unreadable_reason(data: bytes) -> str | None:
         return f"file of {len(data) / 1e6:.0f} MB is larger than the {MAX_FILE_BYTES // 2**20} MB allowed"
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARKER in data:
-            return ("password-protected (encrypted) workbook: it cannot be read; save a copy "
-                    "without a password (File > Info > Protect workbook) and replace this file")
-        return "an old Excel 97-2003 (.xls) or other OLE file, not an .xlsx workbook: save it as .xlsx"
+            return (
+                "password-protected (encrypted) workbook: it cannot be read; save a copy "
+                "without a password (File > Info > Protect workbook) and replace this file"
+            )
+        return (
+            "an old Excel 97-2003 (.xls) or other OLE file, not an .xlsx workbook: save it as .xlsx"
+        )
     if not data.startswith(b"PK\x03\x04"):
         return "not an Excel workbook: an .xlsx file is a zip archive and this file is not one"
     try:
@@ -35,8 +39,10 @@ def unreadable_reason(data: bytes) -> str | None:
                 return f"zip bomb suspected: {len(members)} members (at most {MAX_MEMBERS} allowed)"
             declared = sum(m.file_size for m in members)
             if declared > MAX_UNCOMPRESSED_BYTES:
-                return (f"zip bomb suspected: members would expand to {declared / 1e6:.0f} MB "
-                        f"(at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB allowed)")
+                return (
+                    f"zip bomb suspected: members would expand to {declared / 1e6:.0f} MB "
+                    f"(at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB allowed)"
+                )
             if "xl/workbook.xml" not in archive.namelist():
                 return "a zip file without xl/workbook.xml: not an Excel workbook"
             total = 0
@@ -45,8 +51,10 @@ def unreadable_reason(data: bytes) -> str | None:
                     while chunk := stream.read(1 << 20):
                         total += len(chunk)
                         if total > MAX_UNCOMPRESSED_BYTES:
-                            return (f"zip bomb suspected: {member.filename} expands beyond "
-                                    f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB, more than its header says")
+                            return (
+                                f"zip bomb suspected: {member.filename} expands beyond "
+                                f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB, more than its header says"
+                            )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
         return f"corrupt workbook (damaged zip archive): {error}"
     except Exception as error:  # zlib.error and other decoder failures

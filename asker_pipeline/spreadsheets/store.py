@@ -69,13 +69,16 @@ def workbook_files(sources_dir: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.lower().startswith("readme")
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not p.name.lower().startswith("readme")
     )
 
 
 def partition_keys(sources_dir: Path, context: ReadContext) -> list[str]:
-    return sorted({partition_key(p.name, context) for p in workbook_files(sources_dir)})
+    return sorted(files_by_partition(workbook_files(sources_dir), context))
 
 
 @dataclass
@@ -99,20 +102,27 @@ def _superseded(files: list[Path]) -> dict[Path, Path]:
     return losers
 
 
-def read_partition(key: str, sources_dir: Path, context: ReadContext) -> list[WorkbookResult]:
-    files = [p for p in workbook_files(sources_dir) if partition_key(p.name, context) == key]
+def files_by_partition(files: list[Path], context: ReadContext) -> dict[str, list[Path]]:
+    grouped: dict[str, list[Path]] = {}
+    for path in files:
+        grouped.setdefault(partition_key(path.name, context), []).append(path)
+    return grouped
+
+
+def read_partition(files: list[Path], sources_dir: Path, context: ReadContext) -> list[WorkbookResult]:
+    """Read the workbooks of one partition, keeping the newest of two for the same year."""
     losers = _superseded(files)
     results = []
     for path in files:
+        result = read_workbook(path, sources_dir, context)
         if path in losers:
-            result = read_workbook(path, sources_dir, context)
             result.values.clear()
             result.rejected = []
-            result.error = (f"not loaded: {losers[path].name} is a newer workbook for the same "
-                            "municipality and year (one workbook per municipality and year)")
+            result.error = (
+                f"not loaded: {losers[path].name} is a newer workbook for the same "
+                "municipality and year (one workbook per municipality and year)"
+            )
             result.reject(None, None, None, result.error)
-        else:
-            result = read_workbook(path, sources_dir, context)
         results.append(result)
     return results
 
@@ -129,18 +139,30 @@ def plan_partition(
         else:
             loaded_at = now
             same_year = history[(history["year"] == result.year) & ~history["file_rejected"]]
-            previous = same_year.sort_values("loaded_at").iloc[-1] if len(same_year) and not result.error else None
-            loads.append({
-                "partition_key": key, "municipality_code": result.municipality_code,
-                "year": result.year, "file": result.file, "sha256": result.sha256,
-                "loaded_at": now,
-                "replaced_file": None if previous is None else previous["file"],
-                "replaced_sha256": None if previous is None else previous["sha256"],
-                "values_loaded": len(result.values), "rows_rejected": len(result.rejected),
-                "file_rejected": result.error is not None,
-            })
+            previous = (
+                same_year.sort_values("loaded_at").iloc[-1]
+                if len(same_year) and not result.error
+                else None
+            )
+            loads.append(
+                {
+                    "partition_key": key,
+                    "municipality_code": result.municipality_code,
+                    "year": result.year,
+                    "file": result.file,
+                    "sha256": result.sha256,
+                    "loaded_at": now,
+                    "replaced_file": None if previous is None else previous["file"],
+                    "replaced_sha256": None if previous is None else previous["sha256"],
+                    "values_loaded": len(result.values),
+                    "rows_rejected": len(result.rejected),
+                    "file_rejected": result.error is not None,
+                }
+            )
         values += [{**row, "loaded_at": loaded_at} for row in result.values]
-        quarantine += [{**row, "partition_key": key, "loaded_at": loaded_at} for row in result.rejected]
+        quarantine += [
+            {**row, "partition_key": key, "loaded_at": loaded_at} for row in result.rejected
+        ]
     return PartitionLoad(
         values=model.conform(pd.DataFrame(values, columns=[*model.COLUMN_NAMES])),
         quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
@@ -161,27 +183,62 @@ def _typed(rows: list[dict], columns: tuple[tuple[str, str, bool], ...]) -> pd.D
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {VALUES_TABLE} ({model.ddl()})")
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} ({column_ddl(QUARANTINE_COLUMNS)})")
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} ({column_ddl(QUARANTINE_COLUMNS)})"
+    )
     conn.execute(f"CREATE TABLE IF NOT EXISTS {LOADS_TABLE} ({column_ddl(LOADS_COLUMNS)})")
 
 
-def load_partition(
-    conn: duckdb.DuckDBPyConnection, key: str, sources_dir: Path, context: ReadContext,
+#: Partitions written per transaction when many are loaded at once (bounds memory).
+CHUNK = 25
+
+
+def load_partitions(
+    conn: duckdb.DuckDBPyConnection,
+    keys: list[str],
+    sources_dir: Path,
+    context: ReadContext,
     now: datetime | None = None,
 ) -> PartitionLoad:
-    """Read the partition's workbooks and write all three tables in one transaction."""
+    """Load many partitions (a single-run backfill), ``CHUNK`` partitions per transaction, so
+    memory stays bounded. Returns what was written for the last chunk."""
+    files = files_by_partition(workbook_files(sources_dir), context)
+    plan = PartitionLoad(model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS))
+    for start in range(0, len(keys), CHUNK):
+        plan = _load_chunk(conn, keys[start : start + CHUNK], sources_dir, context, files, now)
+    return plan
+
+
+def load_partition(
+    conn: duckdb.DuckDBPyConnection,
+    key: str,
+    sources_dir: Path,
+    context: ReadContext,
+    now: datetime | None = None,
+) -> PartitionLoad:
+    """Read one partition's workbooks and write all three tables in one transaction."""
+    files = files_by_partition(workbook_files(sources_dir), context)
+    return _load_chunk(conn, [key], sources_dir, context, files, now)
+
+
+def _load_chunk(conn, keys, sources_dir, context, files, now) -> PartitionLoad:
     now = now or datetime.now(UTC)
-    results = read_partition(key, sources_dir, context)
+    results = {key: read_partition(files.get(key, []), sources_dir, context) for key in keys}
     with transaction(conn):
         ensure_tables(conn)
         history = conn.execute(
-            f"SELECT * FROM {LOADS_TABLE} WHERE partition_key = ?", [key]
+            f"SELECT * FROM {LOADS_TABLE} WHERE list_contains(?, partition_key)", [keys]
         ).df()
-        plan = plan_partition(key, results, history, now)
-        conn.execute(f"DELETE FROM {VALUES_TABLE} WHERE municipality_code = ?", [key])
+        plans = [
+            plan_partition(key, results[key], history[history["partition_key"] == key], now)
+            for key in keys
+        ]
+        plan = PartitionLoad(*(pd.concat(frames, ignore_index=True) for frames in zip(*(
+            (p.values, p.quarantine, p.new_loads) for p in plans), strict=True)))
+        conn.execute(f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys])
         conn.register("accepted_frame", plan.values)
         conn.execute(f"INSERT INTO {VALUES_TABLE} BY NAME SELECT * FROM accepted_frame")
-        conn.execute(f"DELETE FROM {QUARANTINE_TABLE} WHERE partition_key = ?", [key])
+        conn.execute(f"DELETE FROM {QUARANTINE_TABLE} WHERE list_contains(?, partition_key)", [keys])
         conn.register("quarantine_frame", plan.quarantine)
         conn.execute(f"INSERT INTO {QUARANTINE_TABLE} BY NAME SELECT * FROM quarantine_frame")
         conn.register("loads_frame", plan.new_loads)

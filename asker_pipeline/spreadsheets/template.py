@@ -39,16 +39,26 @@ DIRECTION_LABELS = {
 }
 INSTRUCTIONS = (
     ("Slik fyller du ut", "How to fill in"),
-    ("Én rad per KPI-datapunkt. Fyll inn Verdi, eller Teller og Nevner (verdien regnes da ut).",
-     "One row per KPI data point. Fill in Value, or Numerator and Denominator (the value is then computed)."),
-    ("Prosent skrives 0–100 (97 eller 97 %), ikke 0,97. Desimalkomma og mellomrom som tusenskille går fint.",
-     "Percentages are written 0–100 (97 or 97 %), not 0.97. Decimal comma and spaces as thousands separators are fine."),
-    ("Ikke rapportert: la cellen stå tom eller skriv NR.",
-     "Not reported: leave the cell empty or type NR."),
-    ("Velg datakvalitet i nedtrekkslisten, og oppgi kilde for hvert tall.",
-     "Choose the data quality from the dropdown and give a source for every figure."),
-    ("Ikke endre KPI-kode, datapunkt eller arket Metadata; filnavnet er <kommunenummer>_<navn>_<år>.xlsx.",
-     "Do not change KPI code, data point or the Metadata sheet; the file name is <code>_<name>_<year>.xlsx."),
+    (
+        "Én rad per KPI-datapunkt. Fyll inn Verdi, eller Teller og Nevner (verdien regnes da ut).",
+        "One row per KPI data point. Fill in Value, or Numerator and Denominator (the value is then computed).",
+    ),
+    (
+        "Prosent skrives 0–100 (97 eller 97 %), ikke 0,97. Desimalkomma og mellomrom som tusenskille går fint.",
+        "Percentages are written 0–100 (97 or 97 %), not 0.97. Decimal comma and spaces as thousands separators are fine.",
+    ),
+    (
+        "Ikke rapportert: la cellen stå tom eller skriv NR.",
+        "Not reported: leave the cell empty or type NR.",
+    ),
+    (
+        "Velg datakvalitet i nedtrekkslisten, og oppgi kilde for hvert tall.",
+        "Choose the data quality from the dropdown and give a source for every figure.",
+    ),
+    (
+        "Ikke endre KPI-kode, datapunkt eller arket Metadata; filnavnet er <kommunenummer>_<navn>_<år>.xlsx.",
+        "Do not change KPI code, data point or the Metadata sheet; the file name is <code>_<name>_<year>.xlsx.",
+    ),
 )
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -71,7 +81,11 @@ def _unit_label(units: dict[str, dict], unit: str) -> str:
 
 
 def build_workbook(
-    catalogue: Catalogue, municipality_code: str, municipality_name: str, year: int, example: bool = False
+    catalogue: Catalogue,
+    municipality_code: str,
+    municipality_name: str,
+    year: int,
+    example: bool = False,
 ) -> Workbook:
     """The blank (or, with ``example``, example-labelled) workbook for one municipality and year."""
     book = Workbook()
@@ -89,12 +103,23 @@ def build_workbook(
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     letter = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 
-    quality = DataValidation(type="list", formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(DATA_QUALITY)}",
-                             allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                             error="Velg fra listen / choose from the list")
-    counts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, errorStyle="warning",
-                            error="Et tall ≥ 0 / a number ≥ 0")
+    quality = DataValidation(
+        type="list",
+        formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(DATA_QUALITY)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error="Velg fra listen / choose from the list",
+    )
+    counts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error="Et tall ≥ 0 / a number ≥ 0",
+    )
     by_unit: dict[str, list[str]] = defaultdict(list)
     points = catalogue.data_point_index
     for offset, (_, point) in enumerate(points.iterrows()):
@@ -126,7 +151,9 @@ def build_workbook(
             operator="between" if bounded else "greaterThanOrEqual",
             formula1=f"{low:g}",
             formula2=f"{high:g}" if bounded else None,
-            allow_blank=True, showErrorMessage=True, errorStyle="warning",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
             error=f"{_unit_label(units, unit)}: {low:g}–{high:g}" if bounded else f"≥ {low:g}",
         )
         for ref in cells:
@@ -168,10 +195,15 @@ def _instructions(sheet, example: bool) -> None:
     sheet.cell(1, 2, "English").font = Font(bold=True)
     lines = list(INSTRUCTIONS)
     if example:
-        lines.insert(0, ("EKSEMPELDATA: tallene er eksempler, ikke kommunens reelle tall, unntatt der "
-                         "kilden viser til en publisert U4SSC-rapport.",
-                         "EXAMPLE DATA: the figures are examples, not the municipality's real ones, "
-                         "except where the source cites a published U4SSC report."))
+        lines.insert(
+            0,
+            (
+                "EKSEMPELDATA: tallene er eksempler, ikke kommunens reelle tall, unntatt der "
+                "kilden viser til en publisert U4SSC-rapport.",
+                "EXAMPLE DATA: the figures are examples, not the municipality's real ones, "
+                "except where the source cites a published U4SSC report.",
+            ),
+        )
     for row, (nb, en) in enumerate(lines, start=2):
         sheet.cell(row, 1, nb).alignment = Alignment(wrap_text=True)
         sheet.cell(row, 2, en).alignment = Alignment(wrap_text=True)
@@ -192,7 +224,10 @@ def fill_workbook(book: Workbook, entries: dict[tuple[str, str], dict[str, objec
     sheet = book[KPI_SHEET]
     positions = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
     rows = {
-        (sheet.cell(r, positions["kpi_code"]).value, sheet.cell(r, positions["data_point"]).value): r
+        (
+            sheet.cell(r, positions["kpi_code"]).value,
+            sheet.cell(r, positions["data_point"]).value,
+        ): r
         for r in range(HEADER_ROW + 1, sheet.max_row + 1)
     }
     for key, cells in entries.items():
