@@ -129,8 +129,8 @@ def read_partition(files: list[Path], sources_dir: Path, context: ReadContext) -
 
 def plan_partition(
     key: str, results: list[WorkbookResult], history: pd.DataFrame, now: datetime
-) -> PartitionLoad:
-    """Frames to write for a partition, given the load history of its earlier runs."""
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Rows to write for a partition (values, quarantine, new loads), given its load history."""
     values, quarantine, loads = [], [], []
     for result in results:
         seen = history[history["sha256"] == result.sha256]
@@ -163,11 +163,7 @@ def plan_partition(
         quarantine += [
             {**row, "partition_key": key, "loaded_at": loaded_at} for row in result.rejected
         ]
-    return PartitionLoad(
-        values=model.conform(pd.DataFrame(values, columns=[*model.COLUMN_NAMES])),
-        quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
-        new_loads=_typed(loads, LOADS_COLUMNS),
-    )
+    return values, quarantine, loads
 
 
 def _typed(rows: list[dict], columns: tuple[tuple[str, str, bool], ...]) -> pd.DataFrame:
@@ -229,12 +225,17 @@ def _load_chunk(conn, keys, sources_dir, context, files, now) -> PartitionLoad:
         history = conn.execute(
             f"SELECT * FROM {LOADS_TABLE} WHERE list_contains(?, partition_key)", [keys]
         ).df()
-        plans = [
-            plan_partition(key, results[key], history[history["partition_key"] == key], now)
-            for key in keys
-        ]
-        plan = PartitionLoad(*(pd.concat(frames, ignore_index=True) for frames in zip(*(
-            (p.values, p.quarantine, p.new_loads) for p in plans), strict=True)))
+        values, quarantine, loads = [], [], []
+        for key in keys:
+            rows = plan_partition(key, results[key], history[history["partition_key"] == key], now)
+            values += rows[0]
+            quarantine += rows[1]
+            loads += rows[2]
+        plan = PartitionLoad(
+            values=model.conform(pd.DataFrame(values, columns=[*model.COLUMN_NAMES])),
+            quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
+            new_loads=_typed(loads, LOADS_COLUMNS),
+        )
         conn.execute(f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys])
         conn.register("accepted_frame", plan.values)
         conn.execute(f"INSERT INTO {VALUES_TABLE} BY NAME SELECT * FROM accepted_frame")
