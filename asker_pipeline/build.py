@@ -54,7 +54,8 @@ def materialize_everything(
     loader = defs.resolve_job_def("load_spreadsheets")
     for key in sorted(known | set(found)):
         results.append(loader.execute_in_process(
-            partition_key=key, instance=dagster_instance, resources=resources, raise_on_error=False))
+            partition_key=key, instance=dagster_instance, resources=resources, raise_on_error=False
+        ))
     results.append(defs.resolve_job_def("build_all").execute_in_process(
         instance=dagster_instance, resources=resources, raise_on_error=False))
     return results

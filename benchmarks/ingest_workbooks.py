@@ -58,7 +58,9 @@ def generate(folder: Path, catalogue) -> list[Path]:
         code = str(FIRST_CODE + i)
         meta.cell(1, 2).value, meta.cell(2, 2).value = code, f"Synthetic {code}"
         fill_workbook(book, example_entries(catalogue, code, YEAR))
-        paths.append(write_workbook(book, folder / "spreadsheets" / f"{code}_synthetic_{YEAR}.xlsx"))
+        paths.append(
+            write_workbook(book, folder / "spreadsheets" / f"{code}_synthetic_{YEAR}.xlsx")
+        )
     return paths
 
 
@@ -102,13 +104,20 @@ def main() -> int:
         floor = openpyxl_floor(sources)
     per_second = COUNT / elapsed
     growth = rss_end - rss_after_warm_up
-    print(f"ingested {COUNT} workbooks ({values} values) in {elapsed:.1f} s: {per_second:.1f} workbooks/s")
+    print(
+        f"ingested {COUNT} workbooks ({values} values) in {elapsed:.1f} s: {per_second:.1f} "
+        "workbooks/s"
+    )
     print(f"openpyxl floor (open + walk the KPI sheet, nothing else): {1 / floor:.1f} workbooks/s")
-    print(f"resident memory after {WARM_UP}: {rss_after_warm_up:.0f} MB, after {COUNT}: "
-          f"{rss_end:.0f} MB (growth {growth:+.1f} MB)")
+    print(
+        f"resident memory after {WARM_UP}: {rss_after_warm_up:.0f} MB, after {COUNT}: "
+        f"{rss_end:.0f} MB (growth {growth:+.1f} MB)"
+    )
     ok = per_second >= GOAL_PER_SECOND and growth <= GOAL_GROWTH_MB
-    print(f"goals: >= {GOAL_PER_SECOND:g} workbooks/s, growth <= {GOAL_GROWTH_MB:g} MB: "
-          f"{'PASS' if ok else 'FAIL'}")
+    print(
+        f"goals: >= {GOAL_PER_SECOND:g} workbooks/s, growth <= {GOAL_GROWTH_MB:g} MB: "
+        f"{'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

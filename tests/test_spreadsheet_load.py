@@ -26,7 +26,9 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def put(sources: Path, name: str, value, code="3203", year=2019, mtime: int | None = None) -> Path:
-    book = fill_workbook(build_workbook(CATALOGUE, code, name, year), {UNEMPLOYMENT: {"value": value}})
+    book = fill_workbook(
+        build_workbook(CATALOGUE, code, name, year), {UNEMPLOYMENT: {"value": value}}
+    )
     path = write_workbook(book, sources / "spreadsheets" / name)
     if mtime is not None:
         os.utime(path, (mtime, mtime))
@@ -34,13 +36,16 @@ def put(sources: Path, name: str, value, code="3203", year=2019, mtime: int | No
 
 
 def tables(conn):
-    return {t: conn.execute(f"SELECT * FROM raw.{t} ORDER BY ALL").fetchall()
-            for t in ("spreadsheet_values", "spreadsheet_quarantine", "spreadsheet_loads")}
+    return {
+        t: conn.execute(f"SELECT * FROM raw.{t} ORDER BY ALL").fetchall()
+        for t in ("spreadsheet_values", "spreadsheet_quarantine", "spreadsheet_loads")
+    }
 
 
 def unemployment(conn, year=2019):
     return conn.execute(
-        "SELECT value FROM raw.spreadsheet_values WHERE kpi_code = ? AND year = ?", [UNEMPLOYMENT[0], year]
+        "SELECT value FROM raw.spreadsheet_values WHERE kpi_code = ? AND year = ?",
+        [UNEMPLOYMENT[0], year],
     ).fetchall()
 
 
@@ -92,9 +97,12 @@ def test_a_corrupt_file_among_good_ones(tmp_path, conn):
     assert keys == ["3201", "3203", "unknown"]
     for key in keys:
         load_partition(conn, key, tmp_path, CONTEXT, now=T0)
-    assert sorted(conn.execute(
-        "SELECT municipality_code, value FROM raw.spreadsheet_values WHERE kpi_code = ?", [UNEMPLOYMENT[0]]
-    ).fetchall()) == [("3201", 2.0), ("3203", 2.5)]
+    assert sorted(
+        conn.execute(
+            "SELECT municipality_code, value FROM raw.spreadsheet_values WHERE kpi_code = ?",
+            [UNEMPLOYMENT[0]],
+        ).fetchall()
+    ) == [("3201", 2.0), ("3203", 2.5)]
     rejected = dict(conn.execute("SELECT file, reason FROM raw.spreadsheet_quarantine").fetchall())
     assert "corrupt" in rejected["spreadsheets/3203_asker_2023.xlsx"]
     assert "not an Excel workbook" in rejected["spreadsheets/notes.txt"]
@@ -121,13 +129,16 @@ def test_one_municipality_partition_materializes_alone_and_sensor_notices_change
     assert sorted(r.partition_key for r in result.run_requests) == ["3203", "9001"]
     assert result.dynamic_partitions_requests[0].partition_keys == ["3203", "9001"]
     instance.add_dynamic_partitions(PARTITIONS.name, ["3203", "9001"])
-    with dg.build_sensor_context(instance=instance, resources={"files": files},
-                                 cursor=result.cursor) as context:
+    with dg.build_sensor_context(
+        instance=instance, resources={"files": files}, cursor=result.cursor
+    ) as context:
         assert spreadsheet_sensor(context).run_requests == []  # nothing changed
 
     job = defs.resolve_job_def("load_spreadsheets")
     for key in ("3203", "9001"):
-        assert job.execute_in_process(partition_key=key, instance=instance, resources=resources).success
+        assert job.execute_in_process(
+            partition_key=key, instance=instance, resources=resources
+        ).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert unemployment(conn) == [(2.5,)]
         (reason,) = conn.execute("SELECT reason FROM raw.spreadsheet_quarantine").fetchone()
@@ -143,5 +154,12 @@ def test_template_asset_writes_a_workbook_per_municipality(tmp_path):
     )
     assert result.success
     written = sorted(p.name for p in (tmp_path / "exports" / "templates").iterdir())
-    assert written == sorted(["3203_asker_2024.xlsx", "3201_baerum_2024.xlsx", "5001_trondheim_2024.xlsx",
-                              "1103_stavanger_2024.xlsx", "1508_alesund_2024.xlsx"])
+    assert written == sorted(
+        [
+            "3203_asker_2024.xlsx",
+            "3201_baerum_2024.xlsx",
+            "5001_trondheim_2024.xlsx",
+            "1103_stavanger_2024.xlsx",
+            "1508_alesund_2024.xlsx",
+        ]
+    )

@@ -45,12 +45,16 @@ def test_not_reported_markers(typed):
     assert parse_cell(typed).value is None
 
 
-@pytest.mark.parametrize("typed, status", [("..", "missing"), (":", "confidential"), (".", "not_applicable")])
+@pytest.mark.parametrize(
+    "typed, status", [("..", "missing"), (":", "confidential"), (".", "not_applicable")]
+)
 def test_statistics_norway_symbols_keep_their_status(typed, status):
     assert parse_cell(typed).status == status
 
 
-@pytest.mark.parametrize("typed", ["ca. 40", "40-50", "ja", "12 kr", True, date(2019, 1, 1), float("nan")])
+@pytest.mark.parametrize(
+    "typed", ["ca. 40", "40-50", "ja", "12 kr", True, date(2019, 1, 1), float("nan")]
+)
 def test_text_that_is_not_a_number_is_refused(typed):
     with pytest.raises(NotANumber):
         parse_cell(typed)
@@ -58,7 +62,9 @@ def test_text_that_is_not_a_number_is_refused(typed):
 
 def test_percent_sign_and_percent_format_are_remembered():
     assert parse_cell("97 %").percent_sign
-    formatted = parse_cell(0.97, percent_format=True)  # Excel stores "97 %" typed in a % cell as 0.97
+    formatted = parse_cell(
+        0.97, percent_format=True
+    )  # Excel stores "97 %" typed in a % cell as 0.97
     assert formatted.value == pytest.approx(97.0) and formatted.percent_sign
 
 

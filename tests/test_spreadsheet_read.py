@@ -43,8 +43,11 @@ def test_round_trip_gives_back_what_was_typed(tmp_path):
     points = CATALOGUE.data_points[["kpi_code", "data_point", "unit"]].itertuples(index=False)
     special = {"yes_no": lambda i: i % 2, "gini": lambda i: 0.27}
     entries = {
-        (kpi, point): {"value": special.get(unit, lambda i: round(10 + i * 0.37, 2))(i),
-                       "data_quality": quality.label, "source": f"s{i}"}
+        (kpi, point): {
+            "value": special.get(unit, lambda i: round(10 + i * 0.37, 2))(i),
+            "data_quality": quality.label,
+            "source": f"s{i}",
+        }
         for i, (kpi, point, unit) in enumerate(points)
     }
     result = read(make(tmp_path, entries))
@@ -57,7 +60,11 @@ def test_round_trip_gives_back_what_was_typed(tmp_path):
         assert f"source: {typed['source']}" in got[key]["note"]
     row = got[UNEMPLOYMENT]
     assert (row["municipality_code"], row["year"], row["source_kind"], row["unit"]) == (
-        "3203", 2019, "spreadsheet", "percent")
+        "3203",
+        2019,
+        "spreadsheet",
+        "percent",
+    )
     assert row["source_file"] == f"spreadsheets/{NAME}" and row["source_sheet"] == KPI_SHEET
     assert row["source_cell"].startswith("I") and len(row["source_sha256"]) == 64
     assert row["is_example"] is False
@@ -70,7 +77,9 @@ def test_template_has_protection_dropdown_frozen_header_and_metadata(tmp_path):
     assert sheet.cell(HEADER_ROW + 1, 1).protection.locked
     assert not sheet.cell(HEADER_ROW + 1, 9).protection.locked  # value cell
     assert any(v.type == "list" for v in sheet.data_validations.dataValidation)
-    assert any(v.type == "decimal" and v.formula2 == "100" for v in sheet.data_validations.dataValidation)
+    assert any(
+        v.type == "decimal" and v.formula2 == "100" for v in sheet.data_validations.dataValidation
+    )
     assert sheet.max_row - HEADER_ROW == len(CATALOGUE.data_points)
     meta = {r[0]: r[1] for r in book[METADATA_SHEET].iter_rows(values_only=True)}
     assert "3203" in meta.values() and 2019 in meta.values()
@@ -99,7 +108,9 @@ def test_not_reported_markers_load_as_not_reported(tmp_path, typed):
 
 
 def test_value_computed_from_numerator_and_denominator(tmp_path):
-    row = value_of(read(make(tmp_path, {INTERNET: {"numerator": "95 424", "denominator": 100000}})), INTERNET)
+    row = value_of(
+        read(make(tmp_path, {INTERNET: {"numerator": "95 424", "denominator": 100000}})), INTERNET
+    )
     assert row["value"] == pytest.approx(95.424) and "computed from numerator" in row["note"]
 
 
@@ -145,7 +156,11 @@ def test_reordered_columns_english_headers_extra_sheets_hidden_rows_code_variant
         ({UNEMPLOYMENT: {"value": 101}}, "above 100", "I"),
         ({UNEMPLOYMENT: {"value": "-2"}}, "below 0", "I"),
         ({PATENTS: {"value": -5}}, "below 0", "I"),
-        ({INTERNET: {"numerator": 120, "denominator": 100}}, "numerator 120 is above denominator", "G"),
+        (
+            {INTERNET: {"numerator": 120, "denominator": 100}},
+            "numerator 120 is above denominator",
+            "G",
+        ),
         ({INTERNET: {"numerator": 1, "denominator": 0}}, "denominator is zero", "H"),
     ],
 )
@@ -164,7 +179,10 @@ def test_unknown_kpi_code_is_rejected(tmp_path):
         book[KPI_SHEET].append(["EC: P: EM: 9C", "main", None, None, None, None, None, None, 5])
 
     (rejected,) = read(make(tmp_path, edit=unknown)).rejected
-    assert "unknown KPI code 'EC: P: EM: 9C'" in rejected["reason"] and rejected["raw_text"] == "EC: P: EM: 9C"
+    assert (
+        "unknown KPI code 'EC: P: EM: 9C'" in rejected["reason"]
+        and rejected["raw_text"] == "EC: P: EM: 9C"
+    )
 
 
 def test_same_data_point_twice_is_rejected_both_times(tmp_path):
@@ -172,7 +190,9 @@ def test_same_data_point_twice_is_rejected_both_times(tmp_path):
         book[KPI_SHEET].append(["EC: P: EM: 1C", "main", None, None, None, None, None, None, 3.3])
 
     result = read(make(tmp_path, {UNEMPLOYMENT: {"value": 2.5}}, edit=duplicate))
-    assert len(result.rejected) == 2 and all("appears 2 times" in r["reason"] for r in result.rejected)
+    assert len(result.rejected) == 2 and all(
+        "appears 2 times" in r["reason"] for r in result.rejected
+    )
     assert all(r["kpi_code"] != UNEMPLOYMENT[0] for r in result.values)
 
 
@@ -189,6 +209,7 @@ def test_unknown_data_point_is_rejected(tmp_path):
 def _set_meta(field_row: int, value):
     def edit(book):
         book[METADATA_SHEET].cell(field_row, 2).value = value
+
     return edit
 
 
@@ -230,8 +251,12 @@ def _zip_bomb() -> bytes:
         (b"", "empty file"),
         (b"name;value\nx;1\n", "not an Excel workbook"),
         (b"PK\x03\x04" + b"\0" * 200, "corrupt workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100,
-         "password-protected"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + "EncryptionInfo".encode("utf-16-le")
+            + b"\0" * 100,
+            "password-protected",
+        ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Excel 97-2003"),
         (_zip_bomb, "zip bomb"),
     ],

@@ -3,7 +3,8 @@
 ``raw/spreadsheet_values``, ``raw/spreadsheet_quarantine`` and ``raw/spreadsheet_loads`` are
 written together, one dynamic partition per municipality (today's code, taken from the workbook's
 file name), so one municipality's workbooks can be re-loaded alone and a new partner needs no
-code change: the sensor (or ``make run``) registers its partition when its first workbook appears."""
+code change: the sensor (or ``make run``) registers its partition when its first workbook
+appears."""
 
 import hashlib
 import json
@@ -55,7 +56,7 @@ def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg
     network = load_municipalities().municipalities
     folder = Path(files.exports_dir) / TEMPLATES_FOLDER
     written = []
-    for code, name in zip(network["code"], network["name"]):
+    for code, name in zip(network["code"], network["name"], strict=True):
         path = write_workbook(
             build_workbook(catalogue, code, name, config.year),
             folder / workbook_file_name(code, name, config.year),
@@ -84,9 +85,11 @@ _KINDS = {"excel", "duckdb", "pandas"}
             group_name=GROUP,
             kinds=_KINDS,
             description=(
-                "KPI values from the filled-in workbooks in sources/spreadsheets/, in the common value "
+                "KPI values from the filled-in workbooks in sources/spreadsheets/, in the "
+                "common value "
                 "model, with provenance: file, sheet, cell, sha256, loaded_at, the reporter's data "
-                "quality and comment. Shares typed as 0.97 for a percentage are kept and flagged in "
+                "quality and comment. Shares typed as 0.97 for a percentage are kept and "
+                "flagged in "
                 "`note`."
             ),
         ),
@@ -95,8 +98,10 @@ _KINDS = {"excel", "duckdb", "pandas"}
             group_name=GROUP,
             kinds=_KINDS,
             description=(
-                "Rows and whole files the workbook load rejected, with a reason naming file, sheet, "
-                "cell and the raw text (unknown KPI code, duplicate data point, not a number, out of "
+                "Rows and whole files the workbook load rejected, with a reason naming file, "
+                "sheet, "
+                "cell and the raw text (unknown KPI code, duplicate data point, not a number, "
+                "out of "
                 "range, numerator above denominator, municipality or year missing or contradicting "
                 "the file name, corrupt, password-protected or not a workbook)."
             ),
@@ -106,7 +111,8 @@ _KINDS = {"excel", "duckdb", "pandas"}
             group_name=GROUP,
             kinds=_KINDS,
             description=(
-                "Load history: one row per workbook version (sha256) the first time it is loaded, with "
+                "Load history: one row per workbook version (sha256) the first time it is "
+                "loaded, with "
                 "the version it replaced for the same municipality and year."
             ),
         ),
@@ -147,7 +153,7 @@ load_spreadsheets = dg.define_asset_job(
 
 
 def fingerprints(sources_dir: Path, previous: dict[str, list]) -> dict[str, list]:
-    """{file name: [mtime_ns, size, sha256]}; the sha256 is recomputed only when mtime or size moved."""
+    """{file name: [mtime_ns, size, sha256]}; sha256 recomputed only when mtime or size moved."""
     current = {}
     for path in store.workbook_files(sources_dir):
         stat = path.stat()

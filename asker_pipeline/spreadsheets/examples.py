@@ -7,7 +7,8 @@ baseline workbook. Every other figure is an example value and its source cell sa
 are left unreported, and a few rows carry deliberate mistakes (labelled in their comment) so the
 example run shows the quarantine at work.
 
-Regenerate: ``python -m asker_pipeline.spreadsheets.examples [folder]`` (default sources/spreadsheets)."""
+Regenerate: ``python -m asker_pipeline.spreadsheets.examples [folder]``
+(default: sources/spreadsheets)."""
 
 from __future__ import annotations
 
@@ -132,12 +133,8 @@ def _typed(value: float, unit: str, code: str, kpi: str) -> object:
 
 
 def example_entries(catalogue: Catalogue, code: str, year: int) -> dict[tuple[str, str], dict]:
-    units = dict(
-        zip(
-            zip(catalogue.data_points["kpi_code"], catalogue.data_points["data_point"]),
-            catalogue.data_points["unit"],
-        )
-    )
+    columns = ["kpi_code", "data_point", "unit"]
+    units = {(k, p): u for k, p, u in catalogue.data_points[columns].itertuples(index=False)}
     published_source, published = PUBLISHED.get(code, ("", {}))
     entries: dict[tuple[str, str], dict] = {}
     for key, value in example_values(catalogue, code, year).items():
@@ -166,12 +163,18 @@ def example_entries(catalogue: Catalogue, code: str, year: int) -> dict[tuple[st
         entries[("EC: ICT: ICT: 2C", "main")] = {
             "value": 0.87,
             "source": EXAMPLE_SOURCE,
-            "comment": "Bevisst feil i eksempelet: andel skrevet som brøk / deliberate example mistake: share typed as a fraction (flagged)",
+            "comment": (
+                "Bevisst feil i eksempelet: andel skrevet som brøk / deliberate example mistake: "
+                "share typed as a fraction (flagged)"
+            ),
         }
         entries[("EN: EN: WS: 2C", "main")] = {
             "value": "ca. 180",
             "source": EXAMPLE_SOURCE,
-            "comment": "Bevisst feil i eksempelet / deliberate example mistake: text, not a number (quarantined)",
+            "comment": (
+                "Bevisst feil i eksempelet / deliberate example mistake: text, not a number "
+                "(quarantined)"
+            ),
         }
     if code == "3203" and year == YEARS[1]:  # a value computed from numerator and denominator
         entries[("EC: ICT: ICT: 1C", "main")] = {
@@ -187,7 +190,7 @@ def write_examples(folder: Path) -> list[Path]:
     catalogue = load_catalogue()
     network = load_municipalities().municipalities
     written = []
-    for code, name in zip(network["code"], network["name"]):
+    for code, name in zip(network["code"], network["name"], strict=True):
         for year in YEARS:
             book = build_workbook(catalogue, code, name, year, example=True)
             fill_workbook(book, example_entries(catalogue, code, year))

@@ -54,7 +54,13 @@ class ReadContext:
     @cached_property
     def units_by_point(self) -> dict[tuple[str, str], str]:
         points = self.catalogue.data_points
-        return dict(zip(zip(points["kpi_code"], points["data_point"]), points["unit"]))
+        return dict(
+            zip(
+                zip(points["kpi_code"], points["data_point"], strict=True),
+                points["unit"],
+                strict=True,
+            )
+        )
 
     @cached_property
     def points_by_kpi(self) -> dict[str, tuple[str, ...]]:
@@ -66,7 +72,11 @@ class ReadContext:
     @cached_property
     def ranges(self) -> dict[str, tuple[float, float]]:
         units = self.catalogue.units
-        return dict(zip(units["unit"], zip(units["min_value"], units["max_value"])))
+        return dict(
+            zip(
+                units["unit"], zip(units["min_value"], units["max_value"], strict=True), strict=True
+            )
+        )
 
     @cached_property
     def _resolved(self) -> dict[str, str]:
@@ -244,7 +254,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
 
 
 def _read_sheet(sheet, context: ReadContext, result: WorkbookResult, candidates: list[dict]) -> int:
-    """Append the sheet's rows to ``candidates`` (or to the quarantine); 1 if it held a KPI table."""
+    """Append the sheet's rows to ``candidates`` (or the quarantine); 1 if it held a KPI table."""
     rows = sheet.iter_rows()
     head = []
     for _ in range(layout.HEADER_SEARCH_ROWS):

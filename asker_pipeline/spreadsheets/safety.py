@@ -20,7 +20,8 @@ def unreadable_reason(data: bytes) -> str | None:
     if not data:
         return "empty file (0 bytes): not a workbook"
     if len(data) > MAX_FILE_BYTES:
-        return f"file of {len(data) / 1e6:.0f} MB is larger than the {MAX_FILE_BYTES // 2**20} MB allowed"
+        limit = MAX_FILE_BYTES // 2**20
+        return f"file of {len(data) / 1e6:.0f} MB is larger than the {limit} MB allowed"
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARKER in data:
             return (

@@ -109,7 +109,9 @@ def files_by_partition(files: list[Path], context: ReadContext) -> dict[str, lis
     return grouped
 
 
-def read_partition(files: list[Path], sources_dir: Path, context: ReadContext) -> list[WorkbookResult]:
+def read_partition(
+    files: list[Path], sources_dir: Path, context: ReadContext
+) -> list[WorkbookResult]:
     """Read the workbooks of one partition, keeping the newest of two for the same year."""
     losers = _superseded(files)
     results = []
@@ -199,7 +201,9 @@ def load_partitions(
     """Load many partitions (a single-run backfill), ``CHUNK`` partitions per transaction, so
     memory stays bounded. Returns what was written for the last chunk."""
     files = files_by_partition(workbook_files(sources_dir), context)
-    plan = PartitionLoad(model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS))
+    plan = PartitionLoad(
+        model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS)
+    )
     for start in range(0, len(keys), CHUNK):
         plan = _load_chunk(conn, keys[start : start + CHUNK], sources_dir, context, files, now)
     return plan
@@ -236,10 +240,14 @@ def _load_chunk(conn, keys, sources_dir, context, files, now) -> PartitionLoad:
             quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
             new_loads=_typed(loads, LOADS_COLUMNS),
         )
-        conn.execute(f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys])
+        conn.execute(
+            f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys]
+        )
         conn.register("accepted_frame", plan.values)
         conn.execute(f"INSERT INTO {VALUES_TABLE} BY NAME SELECT * FROM accepted_frame")
-        conn.execute(f"DELETE FROM {QUARANTINE_TABLE} WHERE list_contains(?, partition_key)", [keys])
+        conn.execute(
+            f"DELETE FROM {QUARANTINE_TABLE} WHERE list_contains(?, partition_key)", [keys]
+        )
         conn.register("quarantine_frame", plan.quarantine)
         conn.execute(f"INSERT INTO {QUARANTINE_TABLE} BY NAME SELECT * FROM quarantine_frame")
         conn.register("loads_frame", plan.new_loads)

@@ -41,11 +41,14 @@ INSTRUCTIONS = (
     ("Slik fyller du ut", "How to fill in"),
     (
         "Én rad per KPI-datapunkt. Fyll inn Verdi, eller Teller og Nevner (verdien regnes da ut).",
-        "One row per KPI data point. Fill in Value, or Numerator and Denominator (the value is then computed).",
+        "One row per KPI data point. Fill in Value, or Numerator and Denominator (the value "
+        "is then computed).",
     ),
     (
-        "Prosent skrives 0–100 (97 eller 97 %), ikke 0,97. Desimalkomma og mellomrom som tusenskille går fint.",
-        "Percentages are written 0–100 (97 or 97 %), not 0.97. Decimal comma and spaces as thousands separators are fine.",
+        "Prosent skrives 0–100 (97 eller 97 %), ikke 0,97. Desimalkomma og mellomrom som "
+        "tusenskille går fint.",
+        "Percentages are written 0–100 (97 or 97 %), not 0.97. Decimal comma and spaces as "
+        "thousands separators are fine.",
     ),
     (
         "Ikke rapportert: la cellen stå tom eller skriv NR.",
@@ -56,8 +59,10 @@ INSTRUCTIONS = (
         "Choose the data quality from the dropdown and give a source for every figure.",
     ),
     (
-        "Ikke endre KPI-kode, datapunkt eller arket Metadata; filnavnet er <kommunenummer>_<navn>_<år>.xlsx.",
-        "Do not change KPI code, data point or the Metadata sheet; the file name is <code>_<name>_<year>.xlsx.",
+        "Ikke endre KPI-kode, datapunkt eller arket Metadata; filnavnet er "
+        "<kommunenummer>_<navn>_<år>.xlsx.",
+        "Do not change KPI code, data point or the Metadata sheet; the file name is "
+        "<code>_<name>_<year>.xlsx.",
     ),
 )
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -92,7 +97,10 @@ def build_workbook(
     sheet = book.active
     sheet.title = KPI_SHEET
     units = catalogue.units.set_index("unit").to_dict("index")
-    title = f"U4SSC datainnsamling / data collection – {municipality_name} ({municipality_code}), {year}"
+    title = (
+        f"U4SSC datainnsamling / data collection – {municipality_name} ({municipality_code}), "
+        f"{year}"
+    )
     if example:
         title += " – EKSEMPELDATA / EXAMPLE DATA"
     sheet.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=13)
@@ -220,7 +228,7 @@ def write_workbook(book: Workbook, path: Path) -> Path:
 
 def fill_workbook(book: Workbook, entries: dict[tuple[str, str], dict[str, object]]) -> Workbook:
     """Type values into a generated workbook the way a person would: ``entries`` maps
-    (kpi_code, data_point) to column keys and what to type (``{"value": "97 %", "source": ...}``)."""
+    (kpi_code, data_point) to column keys and what to type, e.g. ``{"value": "97 %"}``."""
     sheet = book[KPI_SHEET]
     positions = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
     rows = {
