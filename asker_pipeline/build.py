@@ -1,5 +1,15 @@
 """``make run``: materialize every asset on the bundled example data.
 
+Two steps, because partitioned and unpartitioned assets cannot share one run:
+
+1. **Workbooks, per municipality.** The spreadsheet load (``raw/spreadsheet_values``,
+   ``..._quarantine``, ``..._loads``) has one dynamic partition per municipality. The partitions
+   for the workbooks found in ``<sources>/spreadsheets/`` are registered (a new partner's workbook
+   just adds one), and ``load_spreadsheets`` runs once per registered partition, so a municipality
+   whose workbooks were removed is emptied too.
+2. **Everything else.** ``build_all`` materializes every unpartitioned asset, in dependency
+   order; ``staging/kpi_values`` reads the tables step 1 wrote.
+
 Runs are recorded in the Dagster instance (``DAGSTER_HOME``, set by the Makefile), so they show
 up in the UI afterwards. Exits non-zero when any step fails."""
 
@@ -7,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import dagster as dg
 
@@ -16,38 +27,65 @@ for _name, _default in ENV_DEFAULTS.items():
     os.environ.setdefault(_name, _default)
 
 from asker_pipeline.definitions import defs  # noqa: E402  (after the defaults are set)
+from asker_pipeline.spreadsheets.assets import PARTITIONS, reference_context  # noqa: E402
+from asker_pipeline.spreadsheets.store import partition_keys  # noqa: E402
 
 
 def instance() -> dg.DagsterInstance:
-    return (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+#: Console logs at INFO: Dagster's DEBUG events drown what a person wants to see.
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def _sources_dir(resources: dict[str, object] | None) -> Path:
+    if resources and "files" in resources:
+        return Path(resources["files"].sources_dir)
+    return Path(os.environ["ASKER_SOURCES"])
+
+
+def materialize_everything(
+    dagster_instance: dg.DagsterInstance, resources: dict[str, object] | None = None
+) -> list[dg.ExecuteInProcessResult]:
+    """Step 1 (one run per workbook partition), then step 2 (``build_all``); every run's result."""
+    found = partition_keys(_sources_dir(resources), reference_context())
+    known = set(dagster_instance.get_dynamic_partitions(PARTITIONS.name))
+    new = [key for key in found if key not in known]
+    if new:
+        dagster_instance.add_dynamic_partitions(PARTITIONS.name, new)
+    results = []
+    loader = defs.resolve_job_def("load_spreadsheets")
+    for key in sorted(known | set(found)):
+        results.append(loader.execute_in_process(
+            partition_key=key, instance=dagster_instance, resources=resources, raise_on_error=False,
+            run_config=QUIET,
+        ))
+    results.append(defs.resolve_job_def("build_all").execute_in_process(
+        instance=dagster_instance, resources=resources, raise_on_error=False, run_config=QUIET))
+    return results
 
 
 def main() -> int:
     with instance() as dagster_instance:
-        result = defs.resolve_job_def("build_all").execute_in_process(
-            instance=dagster_instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+        results = materialize_everything(dagster_instance)
     materialized = [
         event.asset_key.to_user_string()
+        for result in results
         for event in result.get_asset_materialization_events()
         if event.asset_key
     ]
-    print(f"materialized {len(materialized)} assets into {os.environ.get('ASKER_WAREHOUSE')}")
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(
-                    f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
-                    file=sys.stderr,
-                )
-        return 1
-    return 0
+    print(f"materialized {len(set(materialized))} assets ({len(results)} runs) "
+          f"into {os.environ.get('ASKER_WAREHOUSE')}")
+    failed = False
+    for result in results:
+        if not result.success:
+            failed = True
+            for event in result.all_events:
+                if event.is_step_failure:
+                    print(f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
+                          file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ import dagster as dg
 
 from asker_pipeline import jobs, resources
 from asker_pipeline.reference import assets as reference
+from asker_pipeline.spreadsheets import assets as spreadsheets
 from asker_pipeline.values import assets as values
 
 defs = dg.Definitions.merge(
     reference.defs,
     values.defs,
+    spreadsheets.defs,
     dg.Definitions(
         jobs=[jobs.build_all],
         resources=resources.build_resources(),

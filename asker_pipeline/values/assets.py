@@ -12,10 +12,10 @@ import dagster as dg
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.resources import WarehouseResource
 from asker_pipeline.values import model
-from asker_pipeline.warehouse import transaction
+from asker_pipeline.warehouse import table_exists, transaction
 
 #: Tables in the value model's shape, one per source asset. Sources add themselves here.
-VALUE_SOURCES: tuple[dg.AssetKey, ...] = ()
+VALUE_SOURCES: tuple[dg.AssetKey, ...] = (dg.AssetKey(["raw", "spreadsheet_values"]),)
 
 TABLE = "staging.kpi_values"
 EXTRA_COLUMNS = (
@@ -56,8 +56,9 @@ def stack_sql(source_tables: list[str]) -> str:
 def kpi_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """All KPI values from every source in one long table (the common value model), with the
     precedence rule applied: ``is_selected`` marks the value scoring uses; the others are kept."""
-    sources = [".".join(key.path) for key in VALUE_SOURCES]
     with warehouse.get_connection() as conn, transaction(conn):
+        # A source that has never been loaded (no partition run yet) has no table: skip it.
+        sources = [t for t in (".".join(key.path) for key in VALUE_SOURCES) if table_exists(conn, t)]
         conn.execute(f"CREATE OR REPLACE TABLE {TABLE} ({model.ddl(EXTRA_COLUMNS)})")
         if sources:
             conn.execute(f"INSERT INTO {TABLE} BY NAME {stack_sql(sources)}")

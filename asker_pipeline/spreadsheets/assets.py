@@ -1,0 +1,200 @@
+"""Dagster wrappers: the data-collection template, the per-municipality workbook load, the sensor.
+
+``raw/spreadsheet_values``, ``raw/spreadsheet_quarantine`` and ``raw/spreadsheet_loads`` are
+written together, one dynamic partition per municipality (today's code, taken from the workbook's
+file name), so one municipality's workbooks can be re-loaded alone and a new partner needs no
+code change: the sensor (or ``make run``) registers its partition when its first workbook
+appears."""
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from asker_pipeline.metadata import frame_metadata
+from asker_pipeline.reference.catalogue import load_catalogue
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.spreadsheets import store
+from asker_pipeline.spreadsheets.layout import TEMPLATE_VERSION
+from asker_pipeline.spreadsheets.read import ReadContext, partition_key
+from asker_pipeline.spreadsheets.template import build_workbook, workbook_file_name, write_workbook
+
+GROUP = "spreadsheets"
+PARTITIONS = dg.DynamicPartitionsDefinition(name="spreadsheet_municipality")
+VALUES_KEY = dg.AssetKey(["raw", "spreadsheet_values"])
+QUARANTINE_KEY = dg.AssetKey(["raw", "spreadsheet_quarantine"])
+LOADS_KEY = dg.AssetKey(["raw", "spreadsheet_loads"])
+LOAD_KEYS = (VALUES_KEY, QUARANTINE_KEY, LOADS_KEY)
+TEMPLATES_FOLDER = "templates"
+
+
+def reference_context() -> ReadContext:
+    return ReadContext(load_catalogue(), load_municipalities())
+
+
+class TemplateConfig(dg.Config):
+    """Which reporting year the templates are generated for (default: last calendar year)."""
+
+    year: int = date.today().year - 1
+
+
+@dg.asset(
+    key=dg.AssetKey(["marts", "data_collection_templates"]),
+    group_name=GROUP,
+    kinds={"excel", "openpyxl"},
+)
+def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg.MaterializeResult:
+    """The U4SSC data-collection workbook (.xlsx) for each municipality of the network and the
+    configured reporting year, generated from the catalogue: one row per KPI data point, protected
+    descriptive columns, validated numeric cells, data-quality dropdown, instructions in Norwegian
+    and English. Written to <exports>/templates/<code>_<name>_<year>.xlsx."""
+    catalogue = load_catalogue()
+    network = load_municipalities().municipalities
+    folder = Path(files.exports_dir) / TEMPLATES_FOLDER
+    written = []
+    for code, name in zip(network["code"], network["name"], strict=True):
+        path = write_workbook(
+            build_workbook(catalogue, code, name, config.year),
+            folder / workbook_file_name(code, name, config.year),
+        )
+        written.append({"municipality_code": code, "file": path.name, "bytes": path.stat().st_size})
+    frame = pd.DataFrame(written)
+    return dg.MaterializeResult(
+        metadata=frame_metadata(
+            frame,
+            folder=dg.MetadataValue.path(str(folder)),
+            year=config.year,
+            template_version=TEMPLATE_VERSION,
+            catalogue_version=catalogue.version,
+            data_points=len(catalogue.data_points),
+        )
+    )
+
+
+_KINDS = {"excel", "duckdb", "pandas"}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            VALUES_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "KPI values from the filled-in workbooks in sources/spreadsheets/, in the "
+                "common value "
+                "model, with provenance: file, sheet, cell, sha256, loaded_at, the reporter's data "
+                "quality and comment. Shares typed as 0.97 for a percentage are kept and "
+                "flagged in "
+                "`note`."
+            ),
+        ),
+        dg.AssetSpec(
+            QUARANTINE_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "Rows and whole files the workbook load rejected, with a reason naming file, "
+                "sheet, "
+                "cell and the raw text (unknown KPI code, duplicate data point, not a number, "
+                "out of "
+                "range, numerator above denominator, municipality or year missing or contradicting "
+                "the file name, corrupt, password-protected or not a workbook)."
+            ),
+        ),
+        dg.AssetSpec(
+            LOADS_KEY,
+            group_name=GROUP,
+            kinds=_KINDS,
+            description=(
+                "Load history: one row per workbook version (sha256) the first time it is "
+                "loaded, with "
+                "the version it replaced for the same municipality and year."
+            ),
+        ),
+    ],
+    partitions_def=PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),  # a backfill of many municipalities: one run
+    can_subset=False,
+)
+def spreadsheet_workbooks(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: ProjectFiles
+):
+    """Load the workbooks of the run's municipalities (values, quarantine and load history in
+    one transaction per chunk of municipalities; a single-municipality run is one transaction)."""
+    keys = list(context.partition_keys)
+    with warehouse.get_connection() as conn:
+        plan = store.load_partitions(conn, keys, Path(files.sources_dir), reference_context())
+    flagged = int(plan.values["note"].fillna("").str.contains("FLAG").sum())
+    yield dg.MaterializeResult(
+        asset_key=VALUES_KEY,
+        metadata=frame_metadata(
+            plan.values, reported=int((plan.values["status"] == "reported").sum()), flagged=flagged
+        ),
+    )
+    yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata=frame_metadata(plan.quarantine))
+    yield dg.MaterializeResult(
+        asset_key=LOADS_KEY,
+        metadata=frame_metadata(
+            plan.new_loads, replacements=int(plan.new_loads["replaced_sha256"].notna().sum())
+        ),
+    )
+
+
+load_spreadsheets = dg.define_asset_job(
+    "load_spreadsheets",
+    selection=dg.AssetSelection.assets(*LOAD_KEYS),
+    description="Load one municipality's workbooks (one run per partition).",
+)
+
+
+def fingerprints(sources_dir: Path, previous: dict[str, list]) -> dict[str, list]:
+    """{file name: [mtime_ns, size, sha256]}; sha256 recomputed only when mtime or size moved."""
+    current = {}
+    for path in store.workbook_files(sources_dir):
+        stat = path.stat()
+        old = previous.get(path.name)
+        if old and old[:2] == [stat.st_mtime_ns, stat.st_size]:
+            current[path.name] = old
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            current[path.name] = [stat.st_mtime_ns, stat.st_size, digest]
+    return current
+
+
+@dg.sensor(
+    job=load_spreadsheets,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def spreadsheet_sensor(context: dg.SensorEvaluationContext, files: ProjectFiles) -> dg.SensorResult:
+    """Notices new, changed (by sha256) or removed workbooks and requests a load of their
+    municipality's partition, registering the partition first when it is new."""
+    previous = json.loads(context.cursor or "{}")
+    current = fingerprints(Path(files.sources_dir), previous)
+    changed = {
+        n
+        for n in current.keys() | previous.keys()
+        if (current.get(n) or [None] * 3)[2] != (previous.get(n) or [None] * 3)[2]
+    }
+    reference = reference_context()
+    keys = sorted({partition_key(name, reference) for name in changed})
+    known = set(context.instance.get_dynamic_partitions(PARTITIONS.name))
+    new = [k for k in keys if k not in known]
+    version = "-".join(sorted(str(current.get(n, ["", "", "gone"])[2])[:12] for n in changed))
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=k, run_key=f"{k}:{version}") for k in keys],
+        dynamic_partitions_requests=[PARTITIONS.build_add_request(new)] if new else [],
+        cursor=json.dumps(current),
+    )
+
+
+defs = dg.Definitions(
+    assets=[data_collection_templates, spreadsheet_workbooks],
+    jobs=[load_spreadsheets],
+    sensors=[spreadsheet_sensor],
+)

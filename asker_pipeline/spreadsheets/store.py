@@ -1,0 +1,257 @@
+"""Load one municipality's workbooks into the warehouse: values, quarantine and load history.
+
+All three tables change in one transaction. Values and quarantine rows of the municipality are
+replaced by what its workbooks hold now, so loading the same files twice changes nothing (an
+unchanged file keeps the ``loaded_at`` of its first load). ``raw.spreadsheet_loads`` is history:
+a row is added when a workbook version (sha256) is loaded for the first time, naming the version
+it replaced for the same municipality and year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from asker_pipeline.spreadsheets.read import (
+    ReadContext,
+    WorkbookResult,
+    parse_file_name,
+    partition_key,
+    read_workbook,
+)
+from asker_pipeline.values import model
+from asker_pipeline.warehouse import transaction
+
+VALUES_TABLE = "raw.spreadsheet_values"
+QUARANTINE_TABLE = "raw.spreadsheet_quarantine"
+LOADS_TABLE = "raw.spreadsheet_loads"
+SPREADSHEETS_FOLDER = "spreadsheets"
+
+QUARANTINE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("partition_key", "VARCHAR", False),  # municipality partition the file belongs to
+    ("file", "VARCHAR", False),  # relative to the sources folder
+    ("sha256", "VARCHAR", False),
+    ("sheet", "VARCHAR", True),  # empty when the whole file is rejected
+    ("cell", "VARCHAR", True),
+    ("raw_text", "VARCHAR", True),  # the offending cell as typed
+    ("row_text", "VARCHAR", True),  # the whole row as typed
+    ("reason", "VARCHAR", False),  # names file, sheet, cell and raw text
+    ("municipality_code", "VARCHAR", True),
+    ("year", "INTEGER", True),
+    ("loaded_at", "TIMESTAMP", False),
+)
+LOADS_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("partition_key", "VARCHAR", False),
+    ("municipality_code", "VARCHAR", True),
+    ("year", "INTEGER", True),
+    ("file", "VARCHAR", False),
+    ("sha256", "VARCHAR", False),
+    ("loaded_at", "TIMESTAMP", False),
+    ("replaced_file", "VARCHAR", True),  # the earlier version for this municipality and year
+    ("replaced_sha256", "VARCHAR", True),
+    ("values_loaded", "INTEGER", False),
+    ("rows_rejected", "INTEGER", False),
+    ("file_rejected", "BOOLEAN", False),
+)
+
+
+def column_ddl(columns: tuple[tuple[str, str, bool], ...]) -> str:
+    return ", ".join(f"{n} {t}{'' if nullable else ' NOT NULL'}" for n, t, nullable in columns)
+
+
+def workbook_files(sources_dir: Path) -> list[Path]:
+    """Every file in sources/spreadsheets/ (not only .xlsx: a wrong file is rejected, not ignored),
+    leaving out hidden files, Excel's ``~$`` lock files and READMEs."""
+    folder = sources_dir / SPREADSHEETS_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not p.name.lower().startswith("readme")
+    )
+
+
+def partition_keys(sources_dir: Path, context: ReadContext) -> list[str]:
+    return sorted(files_by_partition(workbook_files(sources_dir), context))
+
+
+@dataclass
+class PartitionLoad:
+    values: pd.DataFrame
+    quarantine: pd.DataFrame
+    new_loads: pd.DataFrame
+
+
+def _superseded(files: list[Path]) -> dict[Path, Path]:
+    """Two files for the same municipality and year: the newest (mtime, then name) is loaded."""
+    by_year: dict[int, list[Path]] = {}
+    for path in files:
+        named = parse_file_name(path.name)
+        if named:
+            by_year.setdefault(named[1], []).append(path)
+    losers = {}
+    for paths in by_year.values():
+        newest = max(paths, key=lambda p: (p.stat().st_mtime_ns, p.name))
+        losers.update({p: newest for p in paths if p != newest})
+    return losers
+
+
+def files_by_partition(files: list[Path], context: ReadContext) -> dict[str, list[Path]]:
+    grouped: dict[str, list[Path]] = {}
+    for path in files:
+        grouped.setdefault(partition_key(path.name, context), []).append(path)
+    return grouped
+
+
+def read_partition(
+    files: list[Path], sources_dir: Path, context: ReadContext
+) -> list[WorkbookResult]:
+    """Read the workbooks of one partition, keeping the newest of two for the same year."""
+    losers = _superseded(files)
+    results = []
+    for path in files:
+        result = read_workbook(path, sources_dir, context)
+        if path in losers:
+            result.values.clear()
+            result.rejected = []
+            result.error = (
+                f"not loaded: {losers[path].name} is a newer workbook for the same "
+                "municipality and year (one workbook per municipality and year)"
+            )
+            result.reject(None, None, None, result.error)
+        results.append(result)
+    return results
+
+
+def plan_partition(
+    key: str, results: list[WorkbookResult], history: pd.DataFrame, now: datetime
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Rows to write for a partition (values, quarantine, new loads), given its load history."""
+    values, quarantine, loads = [], [], []
+    for result in results:
+        seen = history[history["sha256"] == result.sha256]
+        if len(seen):
+            loaded_at = seen["loaded_at"].min()
+        else:
+            loaded_at = now
+            same_year = history[(history["year"] == result.year) & ~history["file_rejected"]]
+            previous = (
+                same_year.sort_values("loaded_at").iloc[-1]
+                if len(same_year) and not result.error
+                else None
+            )
+            loads.append(
+                {
+                    "partition_key": key,
+                    "municipality_code": result.municipality_code,
+                    "year": result.year,
+                    "file": result.file,
+                    "sha256": result.sha256,
+                    "loaded_at": now,
+                    "replaced_file": None if previous is None else previous["file"],
+                    "replaced_sha256": None if previous is None else previous["sha256"],
+                    "values_loaded": len(result.values),
+                    "rows_rejected": len(result.rejected),
+                    "file_rejected": result.error is not None,
+                }
+            )
+        values += [{**row, "loaded_at": loaded_at} for row in result.values]
+        quarantine += [
+            {**row, "partition_key": key, "loaded_at": loaded_at} for row in result.rejected
+        ]
+    return values, quarantine, loads
+
+
+def _typed(rows: list[dict], columns: tuple[tuple[str, str, bool], ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[c[0] for c in columns])
+    types = {"VARCHAR": "string", "INTEGER": "Int64", "BOOLEAN": "boolean"}
+    for name, dtype, _ in columns:
+        if dtype == "TIMESTAMP":
+            frame[name] = pd.to_datetime(frame[name], utc=True).dt.tz_localize(None)
+        else:
+            frame[name] = frame[name].astype(types[dtype])
+    return frame
+
+
+def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {VALUES_TABLE} ({model.ddl()})")
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} ({column_ddl(QUARANTINE_COLUMNS)})"
+    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {LOADS_TABLE} ({column_ddl(LOADS_COLUMNS)})")
+
+
+#: Partitions written per transaction when many are loaded at once (bounds memory).
+CHUNK = 25
+
+
+def load_partitions(
+    conn: duckdb.DuckDBPyConnection,
+    keys: list[str],
+    sources_dir: Path,
+    context: ReadContext,
+    now: datetime | None = None,
+) -> PartitionLoad:
+    """Load many partitions (a single-run backfill), ``CHUNK`` partitions per transaction, so
+    memory stays bounded. Returns what was written for the last chunk."""
+    files = files_by_partition(workbook_files(sources_dir), context)
+    plan = PartitionLoad(
+        model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS)
+    )
+    for start in range(0, len(keys), CHUNK):
+        plan = _load_chunk(conn, keys[start : start + CHUNK], sources_dir, context, files, now)
+    return plan
+
+
+def load_partition(
+    conn: duckdb.DuckDBPyConnection,
+    key: str,
+    sources_dir: Path,
+    context: ReadContext,
+    now: datetime | None = None,
+) -> PartitionLoad:
+    """Read one partition's workbooks and write all three tables in one transaction."""
+    files = files_by_partition(workbook_files(sources_dir), context)
+    return _load_chunk(conn, [key], sources_dir, context, files, now)
+
+
+def _load_chunk(conn, keys, sources_dir, context, files, now) -> PartitionLoad:
+    now = now or datetime.now(UTC)
+    results = {key: read_partition(files.get(key, []), sources_dir, context) for key in keys}
+    with transaction(conn):
+        ensure_tables(conn)
+        history = conn.execute(
+            f"SELECT * FROM {LOADS_TABLE} WHERE list_contains(?, partition_key)", [keys]
+        ).df()
+        values, quarantine, loads = [], [], []
+        for key in keys:
+            rows = plan_partition(key, results[key], history[history["partition_key"] == key], now)
+            values += rows[0]
+            quarantine += rows[1]
+            loads += rows[2]
+        plan = PartitionLoad(
+            values=model.conform(pd.DataFrame(values, columns=[*model.COLUMN_NAMES])),
+            quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
+            new_loads=_typed(loads, LOADS_COLUMNS),
+        )
+        conn.execute(
+            f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys]
+        )
+        conn.register("accepted_frame", plan.values)
+        conn.execute(f"INSERT INTO {VALUES_TABLE} BY NAME SELECT * FROM accepted_frame")
+        conn.execute(
+            f"DELETE FROM {QUARANTINE_TABLE} WHERE list_contains(?, partition_key)", [keys]
+        )
+        conn.register("quarantine_frame", plan.quarantine)
+        conn.execute(f"INSERT INTO {QUARANTINE_TABLE} BY NAME SELECT * FROM quarantine_frame")
+        conn.register("loads_frame", plan.new_loads)
+        conn.execute(f"INSERT INTO {LOADS_TABLE} BY NAME SELECT * FROM loads_frame")
+        for name in ("accepted_frame", "quarantine_frame", "loads_frame"):
+            conn.unregister(name)
+    return plan

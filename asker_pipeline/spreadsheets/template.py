@@ -1,0 +1,244 @@
+"""The U4SSC data-collection workbook, generated from the catalogue (openpyxl).
+
+One row per KPI data point: code, names in Norwegian and English, unit, direction (protected),
+then numerator, denominator, value, data quality (a dropdown of the six U4SSC levels), source and
+comment (editable, numeric cells validated against the unit's range). The header is frozen; an
+instructions sheet explains the workbook in both languages; a metadata sheet records
+municipality, year and template version, which the reader checks against the file name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.spreadsheets.layout import (
+    COLUMNS,
+    DATA_QUALITY,
+    HEADER_ROW,
+    INSTRUCTIONS_SHEET,
+    KPI_SHEET,
+    LISTS_SHEET,
+    METADATA,
+    METADATA_SHEET,
+    TEMPLATE_VERSION,
+    TITLE_ROW,
+)
+
+DIRECTION_LABELS = {
+    "higher": "høyere er bedre / higher is better",
+    "lower": "lavere er bedre / lower is better",
+    "none": "ingen retning / no direction",
+}
+INSTRUCTIONS = (
+    ("Slik fyller du ut", "How to fill in"),
+    (
+        "Én rad per KPI-datapunkt. Fyll inn Verdi, eller Teller og Nevner (verdien regnes da ut).",
+        "One row per KPI data point. Fill in Value, or Numerator and Denominator (the value "
+        "is then computed).",
+    ),
+    (
+        "Prosent skrives 0–100 (97 eller 97 %), ikke 0,97. Desimalkomma og mellomrom som "
+        "tusenskille går fint.",
+        "Percentages are written 0–100 (97 or 97 %), not 0.97. Decimal comma and spaces as "
+        "thousands separators are fine.",
+    ),
+    (
+        "Ikke rapportert: la cellen stå tom eller skriv NR.",
+        "Not reported: leave the cell empty or type NR.",
+    ),
+    (
+        "Velg datakvalitet i nedtrekkslisten, og oppgi kilde for hvert tall.",
+        "Choose the data quality from the dropdown and give a source for every figure.",
+    ),
+    (
+        "Ikke endre KPI-kode, datapunkt eller arket Metadata; filnavnet er "
+        "<kommunenummer>_<navn>_<år>.xlsx.",
+        "Do not change KPI code, data point or the Metadata sheet; the file name is "
+        "<code>_<name>_<year>.xlsx.",
+    ),
+)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def ascii_name(name: str) -> str:
+    """``Ålesund`` -> ``alesund``; ``Bærum`` -> ``baerum`` (for file names)."""
+    text = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def workbook_file_name(code: str, name: str, year: int) -> str:
+    return f"{code}_{ascii_name(name)}_{year}.xlsx"
+
+
+def _unit_label(units: dict[str, dict], unit: str) -> str:
+    row = units[unit]
+    return f"{row['label_nb']} / {row['label_en']}"
+
+
+def build_workbook(
+    catalogue: Catalogue,
+    municipality_code: str,
+    municipality_name: str,
+    year: int,
+    example: bool = False,
+) -> Workbook:
+    """The blank (or, with ``example``, example-labelled) workbook for one municipality and year."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = KPI_SHEET
+    units = catalogue.units.set_index("unit").to_dict("index")
+    title = (
+        f"U4SSC datainnsamling / data collection – {municipality_name} ({municipality_code}), "
+        f"{year}"
+    )
+    if example:
+        title += " – EKSEMPELDATA / EXAMPLE DATA"
+    sheet.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=13)
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(HEADER_ROW, index, column.header)
+        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    letter = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+
+    quality = DataValidation(
+        type="list",
+        formula1=f"'{LISTS_SHEET}'!$A$1:$A${len(DATA_QUALITY)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error="Velg fra listen / choose from the list",
+    )
+    counts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error="Et tall ≥ 0 / a number ≥ 0",
+    )
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    points = catalogue.data_point_index
+    for offset, (_, point) in enumerate(points.iterrows()):
+        row = HEADER_ROW + 1 + offset
+        described = {
+            "kpi_code": point["kpi_code"],
+            "data_point": point["data_point"],
+            "name_nb": point["name_nb"],
+            "name_en": point["name_en"],
+            "unit": _unit_label(units, point["unit"]),
+            "direction": DIRECTION_LABELS[point["direction"]],
+        }
+        for index, column in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row, index, described.get(column.key))
+            if column.editable:
+                cell.protection = Protection(locked=False)
+                cell.fill = _INPUT_FILL
+        quality.add(f"{letter['data_quality']}{row}")
+        counts.add(f"{letter['numerator']}{row}")
+        counts.add(f"{letter['denominator']}{row}")
+        by_unit[point["unit"]].append(f"{letter['value']}{row}")
+    for validation in (quality, counts):
+        sheet.add_data_validation(validation)
+    for unit, cells in by_unit.items():
+        low, high = units[unit]["min_value"], units[unit]["max_value"]
+        bounded = high == high  # not NaN
+        validation = DataValidation(
+            type="decimal",
+            operator="between" if bounded else "greaterThanOrEqual",
+            formula1=f"{low:g}",
+            formula2=f"{high:g}" if bounded else None,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error=f"{_unit_label(units, unit)}: {low:g}–{high:g}" if bounded else f"≥ {low:g}",
+        )
+        for ref in cells:
+            validation.add(ref)
+        sheet.add_data_validation(validation)
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.autoFilter = False
+
+    _instructions(book.create_sheet(INSTRUCTIONS_SHEET, 0), example)
+    meta = book.create_sheet(METADATA_SHEET)
+    values = {
+        "municipality_code": municipality_code,
+        "municipality_name": municipality_name,
+        "year": year,
+        "template_version": TEMPLATE_VERSION,
+        "example": "ja / yes" if example else "nei / no",
+    }
+    for row, field in enumerate(METADATA, start=1):
+        meta.cell(row, 1, field.label).font = Font(bold=True)
+        meta.cell(row, 2, values[field.key])
+    meta.column_dimensions["A"].width = 40
+    meta.column_dimensions["B"].width = 20
+    meta.protection.sheet = True
+    lists = book.create_sheet(LISTS_SHEET)
+    for row, level in enumerate(DATA_QUALITY, start=1):
+        lists.cell(row, 1, level.label)
+    lists.sheet_state = "hidden"
+    book.active = book.index(sheet)
+    return book
+
+
+def _instructions(sheet, example: bool) -> None:
+    sheet.column_dimensions["A"].width = 90
+    sheet.column_dimensions["B"].width = 90
+    sheet.cell(1, 1, "Norsk").font = Font(bold=True)
+    sheet.cell(1, 2, "English").font = Font(bold=True)
+    lines = list(INSTRUCTIONS)
+    if example:
+        lines.insert(
+            0,
+            (
+                "EKSEMPELDATA: tallene er eksempler, ikke kommunens reelle tall, unntatt der "
+                "kilden viser til en publisert U4SSC-rapport.",
+                "EXAMPLE DATA: the figures are examples, not the municipality's real ones, "
+                "except where the source cites a published U4SSC report.",
+            ),
+        )
+    for row, (nb, en) in enumerate(lines, start=2):
+        sheet.cell(row, 1, nb).alignment = Alignment(wrap_text=True)
+        sheet.cell(row, 2, en).alignment = Alignment(wrap_text=True)
+
+
+def write_workbook(book: Workbook, path: Path) -> Path:
+    """Save atomically (write a sibling temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    book.save(partial)
+    partial.replace(path)
+    return path
+
+
+def fill_workbook(book: Workbook, entries: dict[tuple[str, str], dict[str, object]]) -> Workbook:
+    """Type values into a generated workbook the way a person would: ``entries`` maps
+    (kpi_code, data_point) to column keys and what to type, e.g. ``{"value": "97 %"}``."""
+    sheet = book[KPI_SHEET]
+    positions = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
+    rows = {
+        (
+            sheet.cell(r, positions["kpi_code"]).value,
+            sheet.cell(r, positions["data_point"]).value,
+        ): r
+        for r in range(HEADER_ROW + 1, sheet.max_row + 1)
+    }
+    for key, cells in entries.items():
+        for column, typed in cells.items():
+            sheet.cell(rows[key], positions[column], typed)
+    return book
