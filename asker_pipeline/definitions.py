@@ -9,11 +9,13 @@ import dagster as dg
 from asker_pipeline.jobs import build_all
 from asker_pipeline.reference.assets import defs as reference_defs
 from asker_pipeline.resources import build_resources
+from asker_pipeline.scoring.assets import defs as scoring_defs
 from asker_pipeline.values.assets import defs as values_defs
 
 defs = dg.Definitions.merge(
     reference_defs,
     values_defs,
+    scoring_defs,
     dg.Definitions(
         jobs=[build_all],
         resources=build_resources(),
