@@ -6,6 +6,7 @@ Nothing here imports great_expectations: checks import it when they run."""
 
 import dagster as dg
 
+from asker_pipeline.exports.assets import defs as exports_defs
 from asker_pipeline.jobs import build_all
 from asker_pipeline.reference.assets import defs as reference_defs
 from asker_pipeline.resources import build_resources
@@ -16,6 +17,7 @@ defs = dg.Definitions.merge(
     reference_defs,
     values_defs,
     scoring_defs,
+    exports_defs,
     dg.Definitions(
         jobs=[build_all],
         resources=build_resources(),
