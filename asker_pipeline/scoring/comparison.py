@@ -57,6 +57,17 @@ def standing(value: float, peer_median: float | None, direction: str) -> str:
     return "leads" if better else "lags"
 
 
+def reference_year(group: pd.DataFrame, subject: str, max_distance: int) -> int:
+    """The subject's latest year that at least one partner can be compared with (a value within
+    ``max_distance`` years); else the subject's latest year; else the network's latest year."""
+    own = sorted(set(group.loc[group["municipality_code"] == subject, "year"]), reverse=True)
+    others = group.loc[group["municipality_code"] != subject, "year"]
+    for year in own:
+        if ((others - year).abs() <= max_distance).any():
+            return int(year)
+    return int(own[0]) if own else int(group["year"].max())
+
+
 def compare(
     values: pd.DataFrame,
     points: pd.DataFrame,
@@ -67,8 +78,8 @@ def compare(
 ) -> pd.DataFrame:
     """One row per data point and municipality that has a comparable value.
 
-    ``values``: selected, reported rows. The reference year per data point is ``year`` or else the
-    subject's latest reported year (the network's latest when the subject has none)."""
+    ``values``: selected, reported rows. The reference year per data point is ``year`` or else
+    ``reference_year``: Asker's latest year that a partner can be compared with."""
     names = dict(zip(municipalities["code"], municipalities["name"]))
     subject = municipalities.loc[municipalities["role"] == "subject", "code"].iloc[0]
     reported = values[(values["status"] == "reported") & values["municipality_code"].isin(names)]
@@ -77,8 +88,7 @@ def compare(
     reported = reported[reported["unit"] == reported["dp_unit"]]  # same unit only
     rows = []
     for (code, dp), group in reported.groupby(["kpi_code", "data_point"], sort=True):
-        own = group[group["municipality_code"] == subject]
-        ref_year = year if year is not None else int((own if not own.empty else group)["year"].max())
+        ref_year = year if year is not None else reference_year(group, subject, max_distance)
         picked = pick_years(group, ref_year, max_distance).sort_values("municipality_code")
         if picked.empty:
             continue
