@@ -63,46 +63,75 @@ def test_releases_are_kept_and_not_duplicated(resources, warehouse_path):
     changed.loc[changed["value"] == 45.0, "value"] = 50.0
     write_kpi_values(warehouse_path, changed)
     _run(resources, selection=ZERO_POINT)
-    releases = _query(warehouse_path, "SELECT * FROM marts.baseline_releases ORDER BY release_number")
+    releases = _query(
+        warehouse_path, "SELECT * FROM marts.baseline_releases ORDER BY release_number"
+    )
     assert list(releases["release_number"]) == [1, 2]
     first = releases["release_id"].iloc[0]
-    old = _query(warehouse_path, "SELECT value FROM marts.baseline_release_values WHERE release_id = ? "
-                 "AND kpi_code = ?", [first, BROADBAND])
+    old = _query(
+        warehouse_path,
+        "SELECT value FROM marts.baseline_release_values WHERE release_id = ? AND kpi_code = ?",
+        [first, BROADBAND],
+    )
     assert old["value"].iloc[0] == 45.0  # the frozen release is untouched
-    current = _query(warehouse_path, "SELECT value FROM marts.zero_point WHERE kpi_code = ?", [BROADBAND])
+    current = _query(
+        warehouse_path, "SELECT value FROM marts.zero_point WHERE kpi_code = ?", [BROADBAND]
+    )
     assert current["value"].iloc[0] == 50.0
     pinned = {"ops": {"zero_point_measurement": {"config": {"release_id": first}}}}
     _run(resources, pinned, selection=ZERO_POINT)
-    zero = _query(warehouse_path, "SELECT value FROM marts.zero_point WHERE kpi_code = ?", [BROADBAND])
+    zero = _query(
+        warehouse_path, "SELECT value FROM marts.zero_point WHERE kpi_code = ?", [BROADBAND]
+    )
     assert zero["value"].iloc[0] == 45.0
 
 
 def test_parquet_files_match_the_warehouse(built):
     folder = built["exports"] / "parquet"
-    for name in ("kpi_scores", "zero_point", "peer_comparison", "rollup_scores", "baseline_releases"):
+    for name in (
+        "kpi_scores",
+        "zero_point",
+        "peer_comparison",
+        "rollup_scores",
+        "baseline_releases",
+    ):
         table = pq.read_table(folder / f"{name}.parquet")
         expected = _query(built["warehouse"], f"SELECT * FROM marts.{name} ORDER BY ALL")
         got = table.to_pandas()
         assert list(got.columns) == list(expected.columns)
-        assert got.astype(object).where(got.notna(), None).values.tolist() == \
-            expected.astype(object).where(expected.notna(), None).values.tolist()
+        assert (
+            got.astype(object).where(got.notna(), None).values.tolist()
+            == expected.astype(object).where(expected.notna(), None).values.tolist()
+        )
         meta = table.schema.metadata
         assert json.loads(meta[b"asker.versions"])["targets_version"] == "2026.1"
-    points = json.loads(pq.read_schema(folder / "kpi_scores.parquet").metadata[b"asker.kpi_data_points"])
+    points = json.loads(
+        pq.read_schema(folder / "kpi_scores.parquet").metadata[b"asker.kpi_data_points"]
+    )
     broadband = next(p for p in points if p["kpi_code"] == BROADBAND)
     assert broadband["unit"] == "percent" and broadband["target"] == 60.0
 
 
 def test_asker_workbook_matches_the_warehouse_cell_by_cell(built):
     wb = openpyxl.load_workbook(built["exports"] / "excel" / "benchmark_3203_Asker.xlsx")
-    assert wb.sheetnames == ["Les meg", "Oversikt", "KPI-er", "Sammenligning", "Datakvalitet", "Ikke rapportert"]
+    assert wb.sheetnames == [
+        "Les meg",
+        "Oversikt",
+        "KPI-er",
+        "Sammenligning",
+        "Datakvalitet",
+        "Ikke rapportert",
+    ]
     readme = "\n".join(str(c.value) for row in wb["Les meg"].iter_rows() for c in row if c.value)
     assert "eksempeldata" in readme.lower() and "2026.1" in readme and "Prosent av mål" in readme
     ws = wb["KPI-er"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert [c.value for c in ws[1]] == [c.nb for c in excel.KPI_COLUMNS]
-    expected = _query(built["warehouse"], "SELECT * FROM marts.kpi_scores WHERE municipality_code = '3203' "
-                      "ORDER BY kpi_code, data_point, year")
+    expected = _query(
+        built["warehouse"],
+        "SELECT * FROM marts.kpi_scores WHERE municipality_code = '3203' "
+        "ORDER BY kpi_code, data_point, year",
+    )
     assert ws.max_row == len(expected) + 1
     for i, record in enumerate(expected.to_dict("records"), start=2):
         for j, col in enumerate(excel.KPI_COLUMNS, start=1):
@@ -113,12 +142,16 @@ def test_asker_workbook_matches_the_warehouse_cell_by_cell(built):
             else:
                 assert got == want, (i, col.key, got, want)
     band_col = [c.key for c in excel.KPI_COLUMNS].index("band_label") + 1
-    scored_row = next(i for i, r in enumerate(expected.to_dict("records"), start=2) if r["points"] == 3)
+    scored_row = next(
+        i for i, r in enumerate(expected.to_dict("records"), start=2) if r["points"] == 3
+    )
     assert ws.cell(scored_row, band_col).fill.start_color.rgb.endswith(excel.BAND_FILLS[3])
     pct_col = [c.key for c in excel.KPI_COLUMNS].index("percent_of_target") + 1
     assert ws.cell(scored_row, pct_col).number_format == excel.PERCENT
     not_reported = wb["Ikke rapportert"]
-    assert not_reported.max_row - 1 == len(_query(built["warehouse"], "SELECT * FROM marts.zero_point_not_reported"))
+    assert not_reported.max_row - 1 == len(
+        _query(built["warehouse"], "SELECT * FROM marts.zero_point_not_reported")
+    )
     assert "ikke tilgjengelig" in str(wb["Datakvalitet"]["A2"].value)
 
 
@@ -126,7 +159,7 @@ def test_partner_workbook_compares_five_values(built):
     wb = openpyxl.load_workbook(built["exports"] / "excel" / "benchmark_5001_Trondheim.xlsx")
     ws = wb["Sammenligning"]
     header = [c.value for c in ws[1]]
-    row = {h: c.value for h, c in zip(header, ws[2])}
+    row = {h: c.value for h, c in zip(header, ws[2], strict=True)}
     assert row["KPI-kode"] == BROADBAND and row["Årsmerknad"] == "nearest year: 2018"
     assert row["Verdi Asker"] == 45.0 and row["Verdi Trondheim"] == 19.8 and row["Rangering"] == 5
 
@@ -139,8 +172,11 @@ def test_formula_like_text_is_written_as_text(built):
     assert {c.value[:1] for c in risky} == {"=", "+"}
     assert all(c.data_type == "s" for c in risky)
     import zipfile
+
     with zipfile.ZipFile(path) as archive:
-        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        sheets = "".join(
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
+        )
     assert "<f>" not in sheets and "HYPERLINK" in sheets
 
 

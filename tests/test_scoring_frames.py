@@ -25,7 +25,9 @@ def setup():
 
 def _zero(setup, values=None, year=2019):
     values = setup["values"] if values is None else values
-    return zero_point.zero_point(values, setup["points"], "3203", year, setup["versions"], setup["sha"])
+    return zero_point.zero_point(
+        values, setup["points"], "3203", year, setup["versions"], setup["sha"]
+    )
 
 
 def test_data_points_form_27_category_nodes(setup):
@@ -51,8 +53,15 @@ def test_rollups_per_level(setup):
     asker = r[(r["municipality_code"] == "3203") & (r["year"] == 2019)]
     assert set(asker["level"]) == {"category", "sub_dimension", "dimension", "sdg"}
     ict = asker[(asker["level"] == "category") & (asker["node_code"] == "EC: ICT: ICT")].iloc[0]
-    assert (ict["points"], ict["max_points"], ict["percent"], ict["band_label"]) == (3, 4, 75.0, "66–95 %")
-    assert "SDG 17" in set(asker.loc[asker["level"] == "sdg", "node_code"].str.replace("SDG 0", "SDG "))
+    assert (ict["points"], ict["max_points"], ict["percent"], ict["band_label"]) == (
+        3,
+        4,
+        75.0,
+        "66–95 %",
+    )
+    assert "SDG 17" in set(
+        asker.loc[asker["level"] == "sdg", "node_code"].str.replace("SDG 0", "SDG ")
+    )
 
 
 def test_zero_point_with_no_values_lists_every_data_point_as_not_reported(setup):
@@ -66,11 +75,16 @@ def test_zero_point_with_no_values_lists_every_data_point_as_not_reported(setup)
 
 def test_zero_point_scores_the_baseline_year(setup):
     zero = _zero(setup).set_index(["kpi_code", "data_point"])
-    assert zero.loc[(BROADBAND, "main"), "value"] == 45.0 and zero.loc[(BROADBAND, "main"), "year"] == 2019
+    assert (
+        zero.loc[(BROADBAND, "main"), "value"] == 45.0
+        and zero.loc[(BROADBAND, "main"), "year"] == 2019
+    )
     assert zero.loc[("EC: P: EM: 1C", "main"), "status"] == "not_reported"
     assert zero.loc[(AIR, "pm2.5"), "band_label"] == "33–66 %"
     cover = zero_point.coverage(zero.reset_index()).set_index("category_node")
-    assert cover.loc["EC: ICT: ICT", "n_reported"] == 1 and cover.loc["EC: ICT: ICT", "n_scored"] == 1
+    assert (
+        cover.loc["EC: ICT: ICT", "n_reported"] == 1 and cover.loc["EC: ICT: ICT", "n_scored"] == 1
+    )
 
 
 def test_nearest_year_stands_in_within_the_window(setup):
@@ -127,12 +141,16 @@ def test_compare_network(setup):
     bb = c[c["kpi_code"] == BROADBAND].set_index("municipality_name")
     assert len(bb) == 5 and bb.loc["Trondheim", "year_note"] == "nearest year: 2018"
     assert bb.loc["Bærum", "rank"] == bb.loc["Stavanger", "rank"] == 1
-    assert bb.loc["Asker", "rank"] == 3 and bb.loc["Asker", "peer_median"] == 45.0  # 19.8, 30, 60, 60
+    assert (
+        bb.loc["Asker", "rank"] == 3 and bb.loc["Asker", "peer_median"] == 45.0
+    )  # 19.8, 30, 60, 60
     assert bb.loc["Asker", "standing"] == "level" and bb.loc["Asker", "is_subject"]
     air = c[c["kpi_code"] == AIR].set_index("municipality_name")
     assert "Ålesund" not in air.index  # its value is in another unit
     assert air.loc["Bærum", "rank"] == 1 and air.loc["Asker", "rank"] == 3
     assert air.loc["Asker", "standing"] == "lags" and air.loc["Asker", "position"] == 0.0
     summary = comparison.summarise(c, setup["points"])
-    asker_dims = summary[(summary["municipality_code"] == "3203") & (summary["level"] == "dimension")]
+    asker_dims = summary[
+        (summary["municipality_code"] == "3203") & (summary["level"] == "dimension")
+    ]
     assert set(asker_dims["node_code"]) == {"EC", "EN"}

@@ -18,13 +18,24 @@ def test_worked_example_3_4_2():
 
 def test_fixed_broadband_band_limits():
     assert method.band_limits(60.0) == (19.8, 39.6, 57.0)
-    assert [method.band(method.percent_of_target(v, 60.0, "higher")) for v in (19.79, 19.8, 39.6, 57.0)] == [
-        1, 2, 3, 4]
+    assert [
+        method.band(method.percent_of_target(v, 60.0, "higher")) for v in (19.79, 19.8, 39.6, 57.0)
+    ] == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize(
     "percent, points",
-    [(0, 1), (32.999, 1), (33, 2), (33.0000000001, 2), (65.999, 2), (66, 3), (94.999, 3), (95, 4), (140, 4)],
+    [
+        (0, 1),
+        (32.999, 1),
+        (33, 2),
+        (33.0000000001, 2),
+        (65.999, 2),
+        (66, 3),
+        (94.999, 3),
+        (95, 4),
+        (140, 4),
+    ],
 )
 def test_band_edges_belong_to_the_band_above(percent, points):
     assert method.band(percent) == points

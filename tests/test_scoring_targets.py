@@ -32,15 +32,21 @@ def test_a_target_for_a_data_point_without_direction_is_refused(tmp_path):
     path = _copy_assets(tmp_path)
     text = path.read_text(encoding="utf-8").splitlines()
     i = next(i for i, line in enumerate(text) if line.startswith("EC: I: T: 4A,para,"))
-    text[i] = 'EC: I: T: 4A,para,5,,somewhere,because'
+    text[i] = "EC: I: T: 4A,para,5,,somewhere,because"
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"targets.csv row \d+: a target for a data point without direction"):
+    with pytest.raises(
+        CatalogueError, match=r"targets.csv row \d+: a target for a data point without direction"
+    ):
         load_targets(tmp_path)
 
 
 def test_a_missing_data_point_is_named(tmp_path):
     path = _copy_assets(tmp_path)
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "SC: SH: FS: 1A" not in line]
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "SC: SH: FS: 1A" not in line
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="SC: SH: FS: 1A"):
         load_targets(tmp_path)

@@ -23,7 +23,11 @@ QUALITY_REPORT = "quality.data_quality_report"
 def _versions() -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
     catalogue = load_catalogue()
     targets = load_targets(catalogue=catalogue)
-    return scores.provenance(catalogue, targets), scores.data_points(catalogue, targets), catalogue.units
+    return (
+        scores.provenance(catalogue, targets),
+        scores.data_points(catalogue, targets),
+        catalogue.units,
+    )
 
 
 def _release(conn) -> dict[str, str]:
@@ -41,9 +45,13 @@ def parquet_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mat
     written: dict[Path, int] = {}
     with warehouse.get_connection() as conn:
         versions = {**versions, **_release(conn)}
-        names = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
-        ).fetchall()]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
         for name in names:
             arrow = conn.sql(f"SELECT * FROM marts.{name} ORDER BY ALL").to_arrow_table()
             meta = parquet.kpi_metadata(arrow.to_pandas(), points, units)
@@ -52,11 +60,14 @@ def parquet_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mat
             written[path] = arrow.num_rows
     removed = remove_stale(folder, "*.parquet", set(written))
     listing = pd.DataFrame({"file": [p.name for p in written], "rows": list(written.values())})
-    return dg.MaterializeResult(metadata={
-        "files": dg.MetadataValue.md(listing.to_markdown(index=False)),
-        "folder": dg.MetadataValue.path(str(folder)), "removed_stale": ", ".join(removed) or "none",
-        **versions,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.md(listing.to_markdown(index=False)),
+            "folder": dg.MetadataValue.path(str(folder)),
+            "removed_stale": ", ".join(removed) or "none",
+            **versions,
+        }
+    )
 
 
 def workbook_data(conn, code: str, versions: dict[str, str]) -> excel.WorkbookData:
@@ -64,45 +75,72 @@ def workbook_data(conn, code: str, versions: dict[str, str]) -> excel.WorkbookDa
     row = network[network["code"] == code].iloc[0]
     is_subject = row["role"] == "subject"
     kpi = conn.execute(
-        "SELECT * FROM marts.kpi_scores WHERE municipality_code = ? ORDER BY kpi_code, data_point, year", [code]
+        "SELECT * FROM marts.kpi_scores WHERE municipality_code = ? ORDER BY kpi_code, "
+        "data_point, year",
+        [code],
     ).df()
     latest = conn.execute(
         """SELECT * FROM marts.rollup_scores r WHERE municipality_code = ? AND year =
            (SELECT max(year) FROM marts.rollup_scores WHERE municipality_code = r.municipality_code
               AND level = r.level AND node_code = r.node_code)
            ORDER BY CASE level WHEN 'dimension' THEN 1 WHEN 'sub_dimension' THEN 2
-                    WHEN 'category' THEN 3 ELSE 4 END, node_code""", [code]
+                    WHEN 'category' THEN 3 ELSE 4 END, node_code""",
+        [code],
     ).df()
     comparison = conn.execute(
-        "SELECT * FROM marts.peer_comparison WHERE municipality_code = ? ORDER BY kpi_code, data_point", [code]
+        "SELECT * FROM marts.peer_comparison WHERE municipality_code = ? ORDER BY kpi_code, "
+        "data_point",
+        [code],
     ).df()
     network_values = conn.execute(
-        "SELECT kpi_code, data_point, municipality_name, value FROM marts.peer_comparison ORDER BY ALL"
+        "SELECT kpi_code, data_point, municipality_name, value FROM marts.peer_comparison ORDER "
+        "BY ALL"
     ).df()
     if is_subject:
-        not_reported = conn.execute("SELECT * FROM marts.zero_point_not_reported ORDER BY kpi_code, data_point").df()
-        basis = "Nullpunktsmålingen: datapunkter uten rapportert verdi i basisåret (zero point: not reported at the baseline)."
+        not_reported = conn.execute(
+            "SELECT * FROM marts.zero_point_not_reported ORDER BY kpi_code, data_point"
+        ).df()
+        basis = (
+            "Nullpunktsmålingen: datapunkter uten rapportert verdi i basisåret "
+            "(zero point: not reported at the baseline)."
+        )
     else:
         not_reported = conn.execute(
-            """SELECT z.kpi_code, z.data_point, z.category_node, z.kpi_name_nb, z.data_point_name_en,
+            """SELECT z.kpi_code, z.data_point, z.category_node, z.kpi_name_nb,
+                      z.data_point_name_en,
                       z.kpi_type, z.unit, 'not_reported' AS status
                FROM marts.zero_point z
                WHERE NOT EXISTS (SELECT 1 FROM marts.kpi_scores s WHERE s.municipality_code = ?
                                  AND s.kpi_code = z.kpi_code AND s.data_point = z.data_point)
-               ORDER BY z.kpi_code, z.data_point""", [code]
+               ORDER BY z.kpi_code, z.data_point""",
+            [code],
         ).df()
-        basis = "Datapunkter uten rapportert verdi i noe år (data points with no reported value in any year)."
+        basis = (
+            "Datapunkter uten rapportert verdi i noe år "
+            "(data points with no reported value in any year)."
+        )
     quality = None
     if table_exists(conn, QUALITY_REPORT):
         quality = conn.execute(f"SELECT * FROM {QUALITY_REPORT} ORDER BY ALL").df()
         if "municipality_code" in quality.columns:
-            quality = quality[quality["municipality_code"].isin([code, None])]
+            quality = quality[
+                quality["municipality_code"].isna() | (quality["municipality_code"] == code)
+            ]
     sources = sorted(set(kpi["source_ref"].dropna()))
     return excel.WorkbookData(
-        code=code, name=row["name"], is_subject=is_subject, kpi_scores=kpi, rollups=latest,
-        comparison=comparison, network_values=network_values, not_reported=not_reported,
-        data_quality=quality, versions=versions, sources=sources,
-        network_names=list(network["name"]), not_reported_basis=basis,
+        code=code,
+        name=row["name"],
+        is_subject=is_subject,
+        kpi_scores=kpi,
+        rollups=latest,
+        comparison=comparison,
+        network_values=network_values,
+        not_reported=not_reported,
+        data_quality=quality,
+        versions=versions,
+        sources=sources,
+        network_names=list(network["name"]),
+        not_reported_basis=basis,
     )
 
 
@@ -121,20 +159,28 @@ def excel_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mater
     written = []
     with warehouse.get_connection() as conn:
         versions = {**versions, **_release(conn)}
-        for code, name_ascii in zip(network["code"], network["name_ascii"]):
+        for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True):
             data = workbook_data(conn, code, versions)
             path = folder / workbook_name(code, name_ascii)
             write_bytes_atomic(path, excel.workbook_bytes(excel.build_workbook(data)))
             written.append(path)
     removed = remove_stale(folder, "*.xlsx", set(written))
-    return dg.MaterializeResult(metadata={
-        "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
-        "folder": dg.MetadataValue.path(str(folder)), "removed_stale": ", ".join(removed) or "none",
-        **versions,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
+            "folder": dg.MetadataValue.path(str(folder)),
+            "removed_stale": ", ".join(removed) or "none",
+            **versions,
+        }
+    )
 
 
-@dg.asset(key=["exports", "manifest"], deps=[parquet_exports, excel_exports], group_name=GROUP, kinds={"json"})
+@dg.asset(
+    key=["exports", "manifest"],
+    deps=[parquet_exports, excel_exports],
+    group_name=GROUP,
+    kinds={"json"},
+)
 def export_manifest(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
     """exports/manifest.json: every export file with its size and sha256, and the versions used."""
     versions, _, _ = _versions()
@@ -144,11 +190,15 @@ def export_manifest(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mat
     built = manifest.build_manifest(folder, versions)
     write_bytes_atomic(folder / manifest.MANIFEST, manifest.manifest_bytes(built))
     listing = pd.DataFrame(built["files"])
-    return dg.MaterializeResult(metadata={
-        "files": len(built["files"]),
-        "listing": dg.MetadataValue.md(listing.to_markdown(index=False) if len(listing) else "_(none)_"),
-        "path": dg.MetadataValue.path(str(folder / manifest.MANIFEST)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "files": len(built["files"]),
+            "listing": dg.MetadataValue.md(
+                listing.to_markdown(index=False) if len(listing) else "_(none)_"
+            ),
+            "path": dg.MetadataValue.path(str(folder / manifest.MANIFEST)),
+        }
+    )
 
 
 defs = dg.Definitions(assets=[parquet_exports, excel_exports, export_manifest])

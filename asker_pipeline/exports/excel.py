@@ -28,7 +28,10 @@ FIXED_TIME = datetime(2026, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 BAND_FILLS = {  # points -> fill colour (red, orange, yellow, green)
-    1: "F8696B", 2: "FFB266", 3: "FFE699", 4: "63BE7B",
+    1: "F8696B",
+    2: "FFB266",
+    3: "FFE699",
+    4: "63BE7B",
 }
 NUMBER = "#,##0.00"
 PERCENT = "0.00"
@@ -44,39 +47,65 @@ class Column:
 
 
 KPI_COLUMNS = [
-    Column("kpi_code", "KPI-kode", "KPI code"), Column("data_point", "Datapunkt", "Data point"),
-    Column("category_node", "Kategori", "Category"), Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
-    Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"), Column("kpi_type", "Type", "Core/advanced"),
-    Column("year", "År", "Year", INTEGER), Column("value", "Verdi", "Value", NUMBER),
-    Column("unit", "Enhet", "Unit"), Column("direction", "Retning", "Better direction"),
-    Column("target", "Mål", "Target", NUMBER), Column("percent_of_target", "Prosent av mål", "% of target", PERCENT),
-    Column("percent_formula", "Formel", "Formula"), Column("points", "Poeng", "Points", INTEGER),
-    Column("band_label", "Bånd", "Band"), Column("goalposts_score", "Skår 0–100", "Goalposts score 0-100", PERCENT),
+    Column("kpi_code", "KPI-kode", "KPI code"),
+    Column("data_point", "Datapunkt", "Data point"),
+    Column("category_node", "Kategori", "Category"),
+    Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
+    Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"),
+    Column("kpi_type", "Type", "Core/advanced"),
+    Column("year", "År", "Year", INTEGER),
+    Column("value", "Verdi", "Value", NUMBER),
+    Column("unit", "Enhet", "Unit"),
+    Column("direction", "Retning", "Better direction"),
+    Column("target", "Mål", "Target", NUMBER),
+    Column("percent_of_target", "Prosent av mål", "% of target", PERCENT),
+    Column("percent_formula", "Formel", "Formula"),
+    Column("points", "Poeng", "Points", INTEGER),
+    Column("band_label", "Bånd", "Band"),
+    Column("goalposts_score", "Skår 0–100", "Goalposts score 0-100", PERCENT),
     Column("not_scored_reason", "Ikke skåret fordi", "Not scored because"),
-    Column("source_ref", "Kilde", "Source"), Column("is_example", "Eksempeldata", "Example data"),
+    Column("source_ref", "Kilde", "Source"),
+    Column("is_example", "Eksempeldata", "Example data"),
 ]
 OVERVIEW_COLUMNS = [
-    Column("level", "Nivå", "Level"), Column("node_code", "Kode", "Code"),
-    Column("node_name_nb", "Navn", "Name"), Column("year", "År", "Year", INTEGER),
-    Column("n_scored", "Antall skåret", "Values scored", INTEGER), Column("points", "Poeng", "Points", INTEGER),
+    Column("level", "Nivå", "Level"),
+    Column("node_code", "Kode", "Code"),
+    Column("node_name_nb", "Navn", "Name"),
+    Column("year", "År", "Year", INTEGER),
+    Column("n_scored", "Antall skåret", "Values scored", INTEGER),
+    Column("points", "Poeng", "Points", INTEGER),
     Column("max_points", "Maks poeng", "Maximum points", INTEGER),
-    Column("percent", "Prosent av maks", "% of maximum", PERCENT), Column("band_label", "Bånd", "Band"),
+    Column("percent", "Prosent av maks", "% of maximum", PERCENT),
+    Column("band_label", "Bånd", "Band"),
 ]
 COMPARISON_COLUMNS = [
-    Column("kpi_code", "KPI-kode", "KPI code"), Column("data_point", "Datapunkt", "Data point"),
-    Column("data_point_name_nb", "KPI", "KPI"), Column("unit", "Enhet", "Unit"),
-    Column("direction", "Retning", "Better direction"), Column("reference_year", "Referanseår", "Reference year", INTEGER),
-    Column("value", "Verdi", "Value", NUMBER), Column("year", "År", "Year", INTEGER),
-    Column("year_note", "Årsmerknad", "Year note"), Column("n_compared", "Antall sammenlignet", "Values compared", INTEGER),
-    Column("rank", "Rangering", "Rank", INTEGER), Column("peer_median", "Median for de andre", "Peer median", NUMBER),
-    Column("difference_to_peer_median", "Differanse til median", "Difference to peer median", NUMBER),
-    Column("position", "Posisjon 0–100", "Position 0-100", PERCENT), Column("standing", "Foran/bak", "Leads/lags"),
+    Column("kpi_code", "KPI-kode", "KPI code"),
+    Column("data_point", "Datapunkt", "Data point"),
+    Column("data_point_name_nb", "KPI", "KPI"),
+    Column("unit", "Enhet", "Unit"),
+    Column("direction", "Retning", "Better direction"),
+    Column("reference_year", "Referanseår", "Reference year", INTEGER),
+    Column("value", "Verdi", "Value", NUMBER),
+    Column("year", "År", "Year", INTEGER),
+    Column("year_note", "Årsmerknad", "Year note"),
+    Column("n_compared", "Antall sammenlignet", "Values compared", INTEGER),
+    Column("rank", "Rangering", "Rank", INTEGER),
+    Column("peer_median", "Median for de andre", "Peer median", NUMBER),
+    Column(
+        "difference_to_peer_median", "Differanse til median", "Difference to peer median", NUMBER
+    ),
+    Column("position", "Posisjon 0–100", "Position 0-100", PERCENT),
+    Column("standing", "Foran/bak", "Leads/lags"),
 ]
 NOT_REPORTED_COLUMNS = [
-    Column("kpi_code", "KPI-kode", "KPI code"), Column("data_point", "Datapunkt", "Data point"),
-    Column("category_node", "Kategori", "Category"), Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
-    Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"), Column("kpi_type", "Type", "Core/advanced"),
-    Column("unit", "Enhet", "Unit"), Column("status", "Status", "Status"),
+    Column("kpi_code", "KPI-kode", "KPI code"),
+    Column("data_point", "Datapunkt", "Data point"),
+    Column("category_node", "Kategori", "Category"),
+    Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
+    Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"),
+    Column("kpi_type", "Type", "Core/advanced"),
+    Column("unit", "Enhet", "Unit"),
+    Column("status", "Status", "Status"),
 ]
 MUNICIPALITY_VALUE = "Verdi {name}"  # one comparison column per municipality
 
@@ -136,44 +165,76 @@ def write_table(ws, frame: pd.DataFrame, columns: list[Column], language: str = 
 
 def comparison_frame(data: WorkbookData) -> tuple[pd.DataFrame, list[Column]]:
     """This municipality's comparison rows with the five network values beside them."""
-    wide = data.network_values.pivot_table(
-        index=["kpi_code", "data_point"], columns="municipality_name", values="value", aggfunc="first"
-    ) if not data.network_values.empty else pd.DataFrame()
+    wide = (
+        data.network_values.pivot_table(
+            index=["kpi_code", "data_point"],
+            columns="municipality_name",
+            values="value",
+            aggfunc="first",
+        )
+        if not data.network_values.empty
+        else pd.DataFrame()
+    )
     frame = data.comparison.copy()
     extra = []
     for name in data.network_names:
         key = MUNICIPALITY_VALUE.format(name=name)
         frame[key] = [
             wide.loc[(k, d), name] if (k, d) in wide.index and name in wide.columns else None
-            for k, d in zip(frame["kpi_code"], frame["data_point"])
+            for k, d in zip(frame["kpi_code"], frame["data_point"], strict=True)
         ]
         extra.append(Column(key, key, f"Value {name}", NUMBER))
     return frame, COMPARISON_COLUMNS + extra
 
 
 def readme_rows(data: WorkbookData, columns: list[list[Column]]) -> list[tuple[str, str]]:
-    n_example = int(data.kpi_scores["is_example"].fillna(False).astype(bool).sum()) if len(data.kpi_scores) else 0
+    n_example = (
+        int(data.kpi_scores["is_example"].fillna(False).astype(bool).sum())
+        if len(data.kpi_scores)
+        else 0
+    )
     rows = [
-        ("Fil", f"U4SSC-benchmark for {data.name} kommune ({data.code}) i Norwegian SDG Network of Excellence."),
-        ("File", f"U4SSC benchmark for {data.name} ({data.code}): scores against targets and comparison "
-                 "with the network (Asker, Bærum, Trondheim, Stavanger, Ålesund)."),
-        ("Eksempeldata / example data",
-         f"{n_example} av verdiene i denne filen er eksempeldata (is_example), ikke kommunens virkelige tall. "
-         f"{n_example} values in this file are bundled example data, not real figures."),
-        ("Metode / method",
-         "Prosent av mål: høyere er bedre = verdi / mål × 100; lavere er bedre = mål / verdi × 100, "
-         "maks 100. Bånd (U4SSC): under 33 % = 1 poeng, 33–66 % = 2, 66–95 % = 3, 95 % og over = 4. "
-         "Sammenstilling: poeng ÷ (4 × antall skårede verdier). Skår 0–100: mellom nedre grense og mål."),
-        ("Method (English)",
-         f"higher is better: {method.PERCENT_FORMULAS['higher']}; lower is better: "
-         f"{method.PERCENT_FORMULAS['lower']}. Bands: under 33 % = 1, 33–66 % = 2, 66–95 % = 3, "
-         "95 % and over = 4. Roll-up: points ÷ (4 × n scored). KPIs not reported or without a target are "
-         "left out. Comparison: same unit only, reference year or nearest year (shown), rank 1 = best, "
-         "ties share a rank, peer median = median of the other municipalities."),
+        (
+            "Fil",
+            f"U4SSC-benchmark for {data.name} kommune ({data.code}) i Norwegian SDG Network of "
+            "Excellence.",
+        ),
+        (
+            "File",
+            f"U4SSC benchmark for {data.name} ({data.code}): scores against targets and comparison "
+            "with the network (Asker, Bærum, Trondheim, Stavanger, Ålesund).",
+        ),
+        (
+            "Eksempeldata / example data",
+            f"{n_example} av verdiene i denne filen er eksempeldata (is_example), ikke kommunens "
+            "virkelige tall. "
+            f"{n_example} values in this file are bundled example data, not real figures.",
+        ),
+        (
+            "Metode / method",
+            "Prosent av mål: høyere er bedre = verdi / mål × 100; lavere er bedre = mål / verdi "
+            "× 100, "
+            "maks 100. Bånd (U4SSC): under 33 % = 1 poeng, 33–66 % = 2, 66–95 % = 3, 95 % og "
+            "over = 4. "
+            "Sammenstilling: poeng ÷ (4 × antall skårede verdier). Skår 0–100: mellom nedre "
+            "grense og mål.",
+        ),
+        (
+            "Method (English)",
+            f"higher is better: {method.PERCENT_FORMULAS['higher']}; lower is better: "
+            f"{method.PERCENT_FORMULAS['lower']}. Bands: under 33 % = 1, 33–66 % = 2, 66–95 % = 3, "
+            "95 % and over = 4. Roll-up: points ÷ (4 × n scored). KPIs not reported or without a "
+            "target are "
+            "left out. Comparison: same unit only, reference year or nearest year (shown), rank "
+            "1 = best, "
+            "ties share a rank, peer median = median of the other municipalities.",
+        ),
         ("Ikke rapportert / not reported", data.not_reported_basis),
     ]
     rows += [(f"Versjon {k}", v) for k, v in sorted(data.versions.items())]
-    rows += [("Kilde / source", s) for s in data.sources] or [("Kilde / source", "ingen verdier ennå / no values yet")]
+    rows += [("Kilde / source", s) for s in data.sources] or [
+        ("Kilde / source", "ingen verdier ennå / no values yet")
+    ]
     seen = set()
     for group in columns:
         for col in group:
@@ -189,11 +250,24 @@ def build_workbook(data: WorkbookData, language: str = "nb") -> openpyxl.Workboo
     readme.title = "Les meg"
     compared, comparison_columns = comparison_frame(data)
     quality = data.data_quality
-    quality_columns = ([Column(str(c), str(c), str(c)) for c in quality.columns] if quality is not None
-                       else [Column("melding", "Melding", "Message")])
-    quality_frame = quality if quality is not None else pd.DataFrame(
-        {"melding": ["Datakvalitetsrapport er ikke tilgjengelig (quality.data_quality_report finnes ikke). "
-                     "Data quality report not available."]})
+    quality_columns = (
+        [Column(str(c), str(c), str(c)) for c in quality.columns]
+        if quality is not None
+        else [Column("melding", "Melding", "Message")]
+    )
+    quality_frame = (
+        quality
+        if quality is not None
+        else pd.DataFrame(
+            {
+                "melding": [
+                    "Datakvalitetsrapport er ikke tilgjengelig (quality.data_quality_report "
+                    "finnes ikke). "
+                    "Data quality report not available."
+                ]
+            }
+        )
+    )
     sheets = [
         ("Oversikt", data.rollups, OVERVIEW_COLUMNS),
         ("KPI-er", data.kpi_scores, KPI_COLUMNS),

@@ -13,11 +13,19 @@ MANIFEST = "manifest.json"
 
 def build_manifest(exports_dir: Path, versions: dict[str, str]) -> dict[str, object]:
     files = [
-        {"path": p.relative_to(exports_dir).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        {
+            "path": p.relative_to(exports_dir).as_posix(),
+            "bytes": p.stat().st_size,
+            "sha256": sha256_file(p),
+        }
         for p in sorted(exports_dir.rglob("*"))
         if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
     ]
-    return {"generator": "asker-pipeline", "versions": dict(sorted(versions.items())), "files": files}
+    return {
+        "generator": "asker-pipeline",
+        "versions": dict(sorted(versions.items())),
+        "files": files,
+    }
 
 
 def manifest_bytes(manifest: dict[str, object]) -> bytes:

@@ -25,9 +25,24 @@ def kpi_metadata(frame: pd.DataFrame, points: pd.DataFrame, units: pd.DataFrame)
         used = points.merge(keys, on=["kpi_code", "data_point"])
         described = [
             {k: (None if pd.isna(v) else v) for k, v in row.items()}
-            for row in used[["kpi_code", "data_point", "kpi_name_en", "kpi_name_nb", "data_point_name_en",
-                             "data_point_name_nb", "category_node", "unit", "direction", "target",
-                             "lower_bound", "target_source"]].astype(object).to_dict("records")
+            for row in used[
+                [
+                    "kpi_code",
+                    "data_point",
+                    "kpi_name_en",
+                    "kpi_name_nb",
+                    "data_point_name_en",
+                    "data_point_name_nb",
+                    "category_node",
+                    "unit",
+                    "direction",
+                    "target",
+                    "lower_bound",
+                    "target_source",
+                ]
+            ]
+            .astype(object)
+            .to_dict("records")
         ]
         meta["asker.kpi_data_points"] = json.dumps(described, ensure_ascii=False, sort_keys=True)
         unit_keys = sorted(set(used["unit"]))
@@ -38,7 +53,9 @@ def kpi_metadata(frame: pd.DataFrame, points: pd.DataFrame, units: pd.DataFrame)
     return meta
 
 
-def parquet_bytes(arrow: pa.Table, table: str, metadata: dict[str, str], versions: dict[str, str]) -> bytes:
+def parquet_bytes(
+    arrow: pa.Table, table: str, metadata: dict[str, str], versions: dict[str, str]
+) -> bytes:
     """The table (typed by the warehouse, so an empty table keeps its column types) as Parquet."""
     schema_meta = {
         b"asker.table": table.encode(),

@@ -18,7 +18,7 @@ def bar_chart(labels: list[str], percents: list[float | None], notes: list[str])
     """A fenced block with one bar per label (0-100 %), the percentage and a note."""
     pad = max((len(label) for label in labels), default=0)
     lines = []
-    for label, percent, note in zip(labels, percents, notes):
+    for label, percent, note in zip(labels, percents, notes, strict=True):
         shown = "   n/a " if percent is None or pd.isna(percent) else f"{float(percent):6.1f} %"
         lines.append(f"{label:<{pad}}  {bar(percent)} {shown}  {note}")
     return "```\n" + "\n".join(lines or ["(no categories)"]) + "\n```"

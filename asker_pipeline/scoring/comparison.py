@@ -12,16 +12,49 @@ import pandas as pd
 from asker_pipeline.scoring.zero_point import pick_years
 
 COMPARISON_COLUMNS = [
-    "kpi_code", "data_point", "category_node", "dimension_code", "kpi_name_en", "kpi_name_nb",
-    "data_point_name_en", "data_point_name_nb", "unit", "direction", "reference_year",
-    "municipality_code", "municipality_name", "is_subject", "value", "year", "year_note",
-    "n_compared", "rank", "peer_median", "difference_to_peer_median", "position", "standing",
-    "source_ref", "is_example", "catalogue_version", "catalogue_sha256", "targets_version",
+    "kpi_code",
+    "data_point",
+    "category_node",
+    "dimension_code",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "unit",
+    "direction",
+    "reference_year",
+    "municipality_code",
+    "municipality_name",
+    "is_subject",
+    "value",
+    "year",
+    "year_note",
+    "n_compared",
+    "rank",
+    "peer_median",
+    "difference_to_peer_median",
+    "position",
+    "standing",
+    "source_ref",
+    "is_example",
+    "catalogue_version",
+    "catalogue_sha256",
+    "targets_version",
     "method_version",
 ]
 SUMMARY_COLUMNS = [
-    "level", "node_code", "node_name_en", "node_name_nb", "municipality_code", "municipality_name",
-    "n_compared", "n_leads", "n_lags", "n_level", "mean_rank", "mean_position",
+    "level",
+    "node_code",
+    "node_name_en",
+    "node_name_nb",
+    "municipality_code",
+    "municipality_name",
+    "n_compared",
+    "n_leads",
+    "n_lags",
+    "n_level",
+    "mean_rank",
+    "mean_position",
 ]
 
 
@@ -80,11 +113,13 @@ def compare(
 
     ``values``: selected, reported rows. The reference year per data point is ``year`` or else
     ``reference_year``: Asker's latest year that a partner can be compared with."""
-    names = dict(zip(municipalities["code"], municipalities["name"]))
+    names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
     subject = municipalities.loc[municipalities["role"] == "subject", "code"].iloc[0]
     reported = values[(values["status"] == "reported") & values["municipality_code"].isin(names)]
-    reported = reported.merge(points[["kpi_code", "data_point", "unit"]].rename(columns={"unit": "dp_unit"}),
-                              on=["kpi_code", "data_point"])
+    reported = reported.merge(
+        points[["kpi_code", "data_point", "unit"]].rename(columns={"unit": "dp_unit"}),
+        on=["kpi_code", "data_point"],
+    )
     reported = reported[reported["unit"] == reported["dp_unit"]]  # same unit only
     rows = []
     for (code, dp), group in reported.groupby(["kpi_code", "data_point"], sort=True):
@@ -96,23 +131,38 @@ def compare(
         vals = [float(v) for v in picked["value"]]
         ranks = rank(vals, info["direction"])
         for i, r in enumerate(picked.itertuples(index=False)):
-            others = vals[:i] + vals[i + 1:]
+            others = vals[:i] + vals[i + 1 :]
             median = float(pd.Series(others).median()) if others else None
-            rows.append({
-                "kpi_code": code, "data_point": dp, "category_node": info["category_node"],
-                "dimension_code": info["dimension_code"], "kpi_name_en": info["kpi_name_en"],
-                "kpi_name_nb": info["kpi_name_nb"], "data_point_name_en": info["data_point_name_en"],
-                "data_point_name_nb": info["data_point_name_nb"], "unit": info["unit"],
-                "direction": info["direction"], "reference_year": ref_year,
-                "municipality_code": r.municipality_code, "municipality_name": names[r.municipality_code],
-                "is_subject": r.municipality_code == subject, "value": vals[i], "year": int(r.year),
-                "year_note": "" if r.year == ref_year else f"nearest year: {int(r.year)}",
-                "n_compared": len(vals), "rank": ranks[i], "peer_median": median,
-                "difference_to_peer_median": None if median is None else vals[i] - median,
-                "position": position(vals[i], vals, info["direction"]),
-                "standing": standing(vals[i], median, info["direction"]),
-                "source_ref": r.source_ref, "is_example": bool(r.is_example), **versions,
-            })
+            rows.append(
+                {
+                    "kpi_code": code,
+                    "data_point": dp,
+                    "category_node": info["category_node"],
+                    "dimension_code": info["dimension_code"],
+                    "kpi_name_en": info["kpi_name_en"],
+                    "kpi_name_nb": info["kpi_name_nb"],
+                    "data_point_name_en": info["data_point_name_en"],
+                    "data_point_name_nb": info["data_point_name_nb"],
+                    "unit": info["unit"],
+                    "direction": info["direction"],
+                    "reference_year": ref_year,
+                    "municipality_code": r.municipality_code,
+                    "municipality_name": names[r.municipality_code],
+                    "is_subject": r.municipality_code == subject,
+                    "value": vals[i],
+                    "year": int(r.year),
+                    "year_note": "" if r.year == ref_year else f"nearest year: {int(r.year)}",
+                    "n_compared": len(vals),
+                    "rank": ranks[i],
+                    "peer_median": median,
+                    "difference_to_peer_median": None if median is None else vals[i] - median,
+                    "position": position(vals[i], vals, info["direction"]),
+                    "standing": standing(vals[i], median, info["direction"]),
+                    "source_ref": r.source_ref,
+                    "is_example": bool(r.is_example),
+                    **versions,
+                }
+            )
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
@@ -123,16 +173,28 @@ def summarise(comparison: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
     dims = points.drop_duplicates("dimension_code").set_index("dimension_code")
     rows = []
     ranked = comparison[comparison["rank"].notna()]
-    for level, column, lookup in (("category", "category_node", (names, "category_en", "category_nb")),
-                                  ("dimension", "dimension_code", (dims, "dimension_en", "dimension_nb"))):
+    for level, column, lookup in (
+        ("category", "category_node", (names, "category_en", "category_nb")),
+        ("dimension", "dimension_code", (dims, "dimension_en", "dimension_nb")),
+    ):
         table, en, nb = lookup
-        for (node, code, name), g in ranked.groupby([column, "municipality_code", "municipality_name"], sort=True):
-            rows.append({
-                "level": level, "node_code": node, "node_name_en": table.loc[node, en],
-                "node_name_nb": table.loc[node, nb], "municipality_code": code, "municipality_name": name,
-                "n_compared": len(g), "n_leads": int((g["standing"] == "leads").sum()),
-                "n_lags": int((g["standing"] == "lags").sum()), "n_level": int((g["standing"] == "level").sum()),
-                "mean_rank": round(float(g["rank"].astype(float).mean()), 9),
-                "mean_position": round(float(g["position"].astype(float).mean()), 9),
-            })
+        for (node, code, name), g in ranked.groupby(
+            [column, "municipality_code", "municipality_name"], sort=True
+        ):
+            rows.append(
+                {
+                    "level": level,
+                    "node_code": node,
+                    "node_name_en": table.loc[node, en],
+                    "node_name_nb": table.loc[node, nb],
+                    "municipality_code": code,
+                    "municipality_name": name,
+                    "n_compared": len(g),
+                    "n_leads": int((g["standing"] == "leads").sum()),
+                    "n_lags": int((g["standing"] == "lags").sum()),
+                    "n_level": int((g["standing"] == "level").sum()),
+                    "mean_rank": round(float(g["rank"].astype(float).mean()), 9),
+                    "mean_position": round(float(g["position"].astype(float).mean()), 9),
+                }
+            )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

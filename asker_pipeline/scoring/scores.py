@@ -13,25 +13,80 @@ from asker_pipeline.scoring.targets import Targets
 PROVENANCE = ("catalogue_version", "catalogue_sha256", "targets_version", "method_version")
 
 DATA_POINT_COLUMNS = [
-    "kpi_code", "data_point", "dimension_code", "dimension_en", "dimension_nb",
-    "sub_dimension_code", "sub_dimension_en", "sub_dimension_nb", "category_code", "category_en",
-    "category_nb", "category_node", "kpi_type", "kpi_name_en", "kpi_name_nb", "data_point_name_en",
-    "data_point_name_nb", "unit", "direction", "sdg_goals", "target", "lower_bound", "has_target",
-    "target_source", "target_rationale",
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "dimension_en",
+    "dimension_nb",
+    "sub_dimension_code",
+    "sub_dimension_en",
+    "sub_dimension_nb",
+    "category_code",
+    "category_en",
+    "category_nb",
+    "category_node",
+    "kpi_type",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "unit",
+    "direction",
+    "sdg_goals",
+    "target",
+    "lower_bound",
+    "has_target",
+    "target_source",
+    "target_rationale",
 ]
 
 SCORE_COLUMNS = [
-    "municipality_code", "year", "kpi_code", "data_point", "dimension_code", "sub_dimension_code",
-    "category_code", "category_node", "kpi_name_en", "kpi_name_nb", "data_point_name_en",
-    "data_point_name_nb", "kpi_type", "unit", "direction", "value", "target", "lower_bound",
-    "has_target", "scored", "not_scored_reason", "percent_of_target", "percent_formula", "points",
-    "band_label", "goalposts_score", "source_ref", "is_example", *PROVENANCE,
+    "municipality_code",
+    "year",
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "sub_dimension_code",
+    "category_code",
+    "category_node",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "kpi_type",
+    "unit",
+    "direction",
+    "value",
+    "target",
+    "lower_bound",
+    "has_target",
+    "scored",
+    "not_scored_reason",
+    "percent_of_target",
+    "percent_formula",
+    "points",
+    "band_label",
+    "goalposts_score",
+    "source_ref",
+    "is_example",
+    *PROVENANCE,
 ]
 
 ROLLUP_LEVELS = ("category", "sub_dimension", "dimension", "sdg")
 ROLLUP_COLUMNS = [
-    "level", "node_code", "node_name_en", "node_name_nb", "municipality_code", "year", "n_scored",
-    "points", "max_points", "percent", "points_band", "band_label", "method_version",
+    "level",
+    "node_code",
+    "node_name_en",
+    "node_name_nb",
+    "municipality_code",
+    "year",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
+    "points_band",
+    "band_label",
+    "method_version",
 ]
 
 
@@ -46,12 +101,16 @@ def provenance(catalogue: Catalogue, targets: Targets) -> dict[str, str]:
 
 def data_points(catalogue: Catalogue, targets: Targets) -> pd.DataFrame:
     """Every data point with its KPI's place in the tree (27 category nodes) and its target."""
-    kpis = catalogue.kpis.rename(columns={"code": "kpi_code", "name_en": "kpi_name_en", "name_nb": "kpi_name_nb"})
+    kpis = catalogue.kpis.rename(
+        columns={"code": "kpi_code", "name_en": "kpi_name_en", "name_nb": "kpi_name_nb"}
+    )
     points = catalogue.data_points.rename(
         columns={"name_en": "data_point_name_en", "name_nb": "data_point_name_nb"}
     )
     frame = points.merge(kpis.drop(columns=["unit", "direction"]), on="kpi_code").merge(
-        targets.frame.drop(columns=["unit", "direction"]).rename(columns={"rationale": "target_rationale"}),
+        targets.frame.drop(columns=["unit", "direction"]).rename(
+            columns={"rationale": "target_rationale"}
+        ),
         on=["kpi_code", "data_point"],
     )
     frame["category_node"] = (
@@ -76,7 +135,10 @@ def score_rows(frame: pd.DataFrame) -> pd.DataFrame:
     out["scored"] = out["not_scored_reason"].isna()
     out["percent_of_target"] = pd.array(percents, dtype="Float64")
     out["percent_formula"] = pd.array(
-        [method.PERCENT_FORMULAS.get(d) if s else None for d, s in zip(out["direction"], out["scored"])],
+        [
+            method.PERCENT_FORMULAS.get(d) if s else None
+            for d, s in zip(out["direction"], out["scored"], strict=True)
+        ],
         dtype="string",
     )
     out["points"] = pd.array(points, dtype="Int64")
@@ -88,7 +150,9 @@ def score_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def _not_scored_reason(row) -> str | None:
     status = getattr(row, "status", "reported")
     if status != "reported" or pd.isna(row.value):
-        return "not reported" if status in ("reported", "not_reported") else status.replace("_", " ")
+        return (
+            "not reported" if status in ("reported", "not_reported") else status.replace("_", " ")
+        )
     if row.direction == "none":
         return "no preferred direction"
     if not row.has_target:
@@ -98,7 +162,9 @@ def _not_scored_reason(row) -> str | None:
     return None
 
 
-def score_values(values: pd.DataFrame, points: pd.DataFrame, versions: dict[str, str]) -> pd.DataFrame:
+def score_values(
+    values: pd.DataFrame, points: pd.DataFrame, versions: dict[str, str]
+) -> pd.DataFrame:
     """One row per selected, reported value: percentage of target, points, band, goalposts score."""
     reported = values[values["status"] == "reported"].rename(columns={"unit": "value_unit"})
     joined = reported.merge(points, on=["kpi_code", "data_point"], how="inner")
@@ -111,18 +177,28 @@ def _nodes(points: pd.DataFrame, level: str) -> pd.DataFrame:
     """(kpi_code, data_point) -> node_code, node names, for one roll-up level."""
     p = points
     if level == "category":
-        return p.assign(node_code=p["category_node"], node_name_en=p["category_en"], node_name_nb=p["category_nb"])
+        return p.assign(
+            node_code=p["category_node"],
+            node_name_en=p["category_en"],
+            node_name_nb=p["category_nb"],
+        )
     if level == "sub_dimension":
         return p.assign(
             node_code=p["dimension_code"] + ": " + p["sub_dimension_code"],
-            node_name_en=p["sub_dimension_en"], node_name_nb=p["sub_dimension_nb"],
+            node_name_en=p["sub_dimension_en"],
+            node_name_nb=p["sub_dimension_nb"],
         )
     if level == "dimension":
-        return p.assign(node_code=p["dimension_code"], node_name_en=p["dimension_en"], node_name_nb=p["dimension_nb"])
+        return p.assign(
+            node_code=p["dimension_code"],
+            node_name_en=p["dimension_en"],
+            node_name_nb=p["dimension_nb"],
+        )
     goals = p.assign(goal=p["sdg_goals"].str.split(";")).explode("goal")
     goal = goals["goal"].str.strip().astype(int)
     return goals.assign(
-        node_code="SDG " + goal.map("{:02d}".format), node_name_en="SDG " + goal.astype(str),
+        node_code="SDG " + goal.map("{:02d}".format),
+        node_name_en="SDG " + goal.astype(str),
         node_name_nb="Bærekraftsmål " + goal.astype(str),
     )
 
@@ -130,13 +206,30 @@ def _nodes(points: pd.DataFrame, level: str) -> pd.DataFrame:
 def rollup_scores(scores: pd.DataFrame, points: pd.DataFrame, levels=ROLLUP_LEVELS) -> pd.DataFrame:
     """Points ÷ (4 × n) per node of each level, municipality and year (scored values only)."""
     frames = []
-    scored = scores[scores["scored"]][["municipality_code", "year", "kpi_code", "data_point", "points"]]
+    scored = scores[scores["scored"]][
+        ["municipality_code", "year", "kpi_code", "data_point", "points"]
+    ]
     for level in levels:
-        nodes = _nodes(points, level)[["kpi_code", "data_point", "node_code", "node_name_en", "node_name_nb"]]
+        nodes = _nodes(points, level)[
+            ["kpi_code", "data_point", "node_code", "node_name_en", "node_name_nb"]
+        ]
         joined = scored.merge(nodes, on=["kpi_code", "data_point"])
         for key, group in joined.groupby(
             ["node_code", "node_name_en", "node_name_nb", "municipality_code", "year"], sort=True
         ):
             r = method.rollup(group["points"])
-            frames.append((level, *key, r.n_scored, r.points, r.max_points, r.percent, r.points_band, r.band_label))
-    return pd.DataFrame(frames, columns=ROLLUP_COLUMNS[:-1]).assign(method_version=method.METHOD_VERSION)
+            frames.append(
+                (
+                    level,
+                    *key,
+                    r.n_scored,
+                    r.points,
+                    r.max_points,
+                    r.percent,
+                    r.points_band,
+                    r.band_label,
+                )
+            )
+    return pd.DataFrame(frames, columns=ROLLUP_COLUMNS[:-1]).assign(
+        method_version=method.METHOD_VERSION
+    )

@@ -13,15 +13,45 @@ from asker_pipeline.scoring import comparison, scores, zero_point
 from asker_pipeline.warehouse import replace_rows, replace_table
 
 INTEGER = {
-    "year", "baseline_year", "reference_year", "latest_year", "baseline_year_used", "points",
-    "max_points", "points_band", "n_scored", "n_data_points", "n_reported", "n_not_reported",
-    "n_no_target", "n_compared", "n_leads", "n_lags", "n_level", "rank", "release_number",
-    "baseline_points", "latest_points", "change_in_points",
+    "year",
+    "baseline_year",
+    "reference_year",
+    "latest_year",
+    "baseline_year_used",
+    "points",
+    "max_points",
+    "points_band",
+    "n_scored",
+    "n_data_points",
+    "n_reported",
+    "n_not_reported",
+    "n_no_target",
+    "n_compared",
+    "n_leads",
+    "n_lags",
+    "n_level",
+    "rank",
+    "release_number",
+    "baseline_points",
+    "latest_points",
+    "change_in_points",
 }
 DOUBLE = {
-    "value", "target", "lower_bound", "percent_of_target", "goalposts_score", "percent",
-    "peer_median", "difference_to_peer_median", "position", "mean_rank", "mean_position",
-    "baseline_value", "latest_value", "latest_percent_of_target", "change_in_value",
+    "value",
+    "target",
+    "lower_bound",
+    "percent_of_target",
+    "goalposts_score",
+    "percent",
+    "peer_median",
+    "difference_to_peer_median",
+    "position",
+    "mean_rank",
+    "mean_position",
+    "baseline_value",
+    "latest_value",
+    "latest_percent_of_target",
+    "change_in_value",
 }
 BOOLEAN = {"has_target", "scored", "is_example", "is_subject"}
 
@@ -74,5 +104,7 @@ def write(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> N
     replace_table(conn, table, conform(table, frame), ddl(table))
 
 
-def write_rows(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str, params) -> None:
+def write_rows(
+    conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str, params
+) -> None:
     replace_rows(conn, table, conform(table, frame), where, params, ddl(table))

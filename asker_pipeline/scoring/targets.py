@@ -27,7 +27,8 @@ COLUMNS = ("kpi_code", "data_point", "target", "lower_bound", "target_source", "
 
 @dataclass(frozen=True)
 class Targets:
-    #: kpi_code, data_point, direction, unit, target, lower_bound, has_target, target_source, rationale
+    #: kpi_code, data_point, direction, unit, target, lower_bound, has_target, target_source,
+    #: rationale
     frame: pd.DataFrame
     version: str
     sha256: str
@@ -46,8 +47,17 @@ def load_targets(directory: Path = ASSETS_DIR, catalogue: Catalogue | None = Non
         frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Float64")
     frame["has_target"] = frame["target"].notna()
     frame = frame[
-        ["kpi_code", "data_point", "direction", "unit", "target", "lower_bound", "has_target",
-         "target_source", "rationale"]
+        [
+            "kpi_code",
+            "data_point",
+            "direction",
+            "unit",
+            "target",
+            "lower_bound",
+            "has_target",
+            "target_source",
+            "rationale",
+        ]
     ]
     return Targets(
         frame=frame.reset_index(drop=True),
@@ -65,9 +75,12 @@ def validate(raw: pd.DataFrame, catalogue: Catalogue) -> None:
     if tuple(raw.columns) != COLUMNS:
         _fail(None, f"columns must be {COLUMNS}, found {tuple(raw.columns)}")
     points = catalogue.data_points.set_index(["kpi_code", "data_point"])
-    keys = list(zip(raw["kpi_code"], raw["data_point"]))
+    keys = list(zip(raw["kpi_code"], raw["data_point"], strict=True))
     if len(set(keys)) != len(keys):
-        _fail(int(raw.index[raw.duplicated(["kpi_code", "data_point"])][0]), "data point appears twice")
+        _fail(
+            int(raw.index[raw.duplicated(["kpi_code", "data_point"])][0]),
+            "data point appears twice",
+        )
     missing = set(points.index) - set(keys)
     if missing:
         _fail(None, f"data points without a row (give a target or a reason): {sorted(missing)}")
@@ -84,7 +97,9 @@ def validate(raw: pd.DataFrame, catalogue: Catalogue) -> None:
             target = float(row["target"])
             lower = float(row["lower_bound"]) if row["lower_bound"].strip() else None
         except ValueError:
-            _fail(i, f"target {row['target']!r} / lower_bound {row['lower_bound']!r} is not a number")
+            _fail(
+                i, f"target {row['target']!r} / lower_bound {row['lower_bound']!r} is not a number"
+            )
         if direction == "none":
             _fail(i, "a target for a data point without direction cannot be scored")
         if target <= 0:
@@ -92,4 +107,8 @@ def validate(raw: pd.DataFrame, catalogue: Catalogue) -> None:
         if not row["target_source"].strip():
             _fail(i, "target_source is empty")
         if lower is not None and (lower >= target if direction == "higher" else lower <= target):
-            _fail(i, f"lower_bound {lower} is not on the worse side of target {target} ({direction} is better)")
+            _fail(
+                i,
+                f"lower_bound {lower} is not on the worse side of target {target} ({direction} is "
+                "better)",
+            )

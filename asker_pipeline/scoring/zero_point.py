@@ -16,34 +16,115 @@ from asker_pipeline.scoring import method
 from asker_pipeline.scoring.scores import PROVENANCE, score_rows
 
 ZERO_POINT_COLUMNS = [
-    "release_id", "municipality_code", "baseline_year", "kpi_code", "data_point", "dimension_code",
-    "sub_dimension_code", "category_code", "category_node", "category_en", "category_nb",
-    "kpi_name_en", "kpi_name_nb", "data_point_name_en", "data_point_name_nb", "kpi_type", "unit",
-    "direction", "year", "value", "status", "source_ref", "target", "lower_bound", "has_target",
-    "target_source", "scored", "not_scored_reason", "percent_of_target", "percent_formula", "points",
-    "band_label", "goalposts_score", "is_example", *PROVENANCE, "targets_sha256",
+    "release_id",
+    "municipality_code",
+    "baseline_year",
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "sub_dimension_code",
+    "category_code",
+    "category_node",
+    "category_en",
+    "category_nb",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "kpi_type",
+    "unit",
+    "direction",
+    "year",
+    "value",
+    "status",
+    "source_ref",
+    "target",
+    "lower_bound",
+    "has_target",
+    "target_source",
+    "scored",
+    "not_scored_reason",
+    "percent_of_target",
+    "percent_formula",
+    "points",
+    "band_label",
+    "goalposts_score",
+    "is_example",
+    *PROVENANCE,
+    "targets_sha256",
 ]
 #: What identifies a release: the baseline values and the versions they were scored with.
 RELEASE_KEY_COLUMNS = [
-    "kpi_code", "data_point", "year", "value", "status", "source_ref", "target", "lower_bound",
+    "kpi_code",
+    "data_point",
+    "year",
+    "value",
+    "status",
+    "source_ref",
+    "target",
+    "lower_bound",
 ]
 RELEASE_COLUMNS = [
-    "release_id", "release_number", "municipality_code", "baseline_year", *PROVENANCE,
-    "targets_sha256", "n_data_points", "n_reported", "n_scored", "points", "max_points", "percent",
+    "release_id",
+    "release_number",
+    "municipality_code",
+    "baseline_year",
+    *PROVENANCE,
+    "targets_sha256",
+    "n_data_points",
+    "n_reported",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
     "band_label",
 ]
 COVERAGE_COLUMNS = [
-    "category_node", "category_en", "category_nb", "n_data_points", "n_reported", "n_not_reported",
-    "n_no_target", "n_scored", "points", "max_points", "percent", "band_label",
+    "category_node",
+    "category_en",
+    "category_nb",
+    "n_data_points",
+    "n_reported",
+    "n_not_reported",
+    "n_no_target",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
+    "band_label",
 ]
 NOT_REPORTED_COLUMNS = [
-    "kpi_code", "data_point", "category_node", "category_en", "kpi_name_en", "kpi_name_nb",
-    "data_point_name_en", "data_point_name_nb", "kpi_type", "unit", "status", "has_target",
+    "kpi_code",
+    "data_point",
+    "category_node",
+    "category_en",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "kpi_type",
+    "unit",
+    "status",
+    "has_target",
 ]
 PROGRESS_COLUMNS = [
-    "release_id", "municipality_code", "kpi_code", "data_point", "kpi_name_en", "unit", "direction",
-    "baseline_year_used", "baseline_value", "baseline_points", "latest_year", "latest_value",
-    "target", "latest_percent_of_target", "latest_points", "change_in_value", "change_in_points",
+    "release_id",
+    "municipality_code",
+    "kpi_code",
+    "data_point",
+    "kpi_name_en",
+    "unit",
+    "direction",
+    "baseline_year_used",
+    "baseline_value",
+    "baseline_points",
+    "latest_year",
+    "latest_value",
+    "target",
+    "latest_percent_of_target",
+    "latest_points",
+    "change_in_value",
+    "change_in_points",
     "trend",
 ]
 
@@ -94,7 +175,9 @@ def zero_point(
     return frame[ZERO_POINT_COLUMNS].sort_values(["kpi_code", "data_point"]).reset_index(drop=True)
 
 
-def release_id(frame: pd.DataFrame, baseline_year: int, versions: dict[str, str], targets_sha256: str) -> str:
+def release_id(
+    frame: pd.DataFrame, baseline_year: int, versions: dict[str, str], targets_sha256: str
+) -> str:
     """``<baseline year>-<12 hex>``: a hash of the baseline values and the versions used."""
     digest = hashlib.sha256()
     for key in sorted(versions):
@@ -110,11 +193,18 @@ def release_summary(zero: pd.DataFrame, release_number: int) -> pd.DataFrame:
     first = zero.iloc[0]
     r = method.rollup(zero["points"])
     row = {
-        "release_id": first["release_id"], "release_number": release_number,
-        "municipality_code": first["municipality_code"], "baseline_year": int(first["baseline_year"]),
-        **{c: first[c] for c in PROVENANCE}, "targets_sha256": first["targets_sha256"],
-        "n_data_points": len(zero), "n_reported": int((zero["status"] == "reported").sum()),
-        "n_scored": r.n_scored, "points": r.points, "max_points": r.max_points, "percent": r.percent,
+        "release_id": first["release_id"],
+        "release_number": release_number,
+        "municipality_code": first["municipality_code"],
+        "baseline_year": int(first["baseline_year"]),
+        **{c: first[c] for c in PROVENANCE},
+        "targets_sha256": first["targets_sha256"],
+        "n_data_points": len(zero),
+        "n_reported": int((zero["status"] == "reported").sum()),
+        "n_scored": r.n_scored,
+        "points": r.points,
+        "max_points": r.max_points,
+        "percent": r.percent,
         "band_label": r.band_label,
     }
     return pd.DataFrame([row], columns=RELEASE_COLUMNS)
@@ -123,11 +213,27 @@ def release_summary(zero: pd.DataFrame, release_number: int) -> pd.DataFrame:
 def coverage(zero: pd.DataFrame) -> pd.DataFrame:
     """Per category node (27): data points reported, not reported, without target, scored."""
     rows = []
-    for (node, name_en, name_nb), g in zero.groupby(["category_node", "category_en", "category_nb"], sort=True):
+    for (node, name_en, name_nb), g in zero.groupby(
+        ["category_node", "category_en", "category_nb"], sort=True
+    ):
         r = method.rollup(g["points"])
         reported = int((g["status"] == "reported").sum())
-        rows.append((node, name_en, name_nb, len(g), reported, len(g) - reported,
-                     int((~g["has_target"]).sum()), r.n_scored, r.points, r.max_points, r.percent, r.band_label))
+        rows.append(
+            (
+                node,
+                name_en,
+                name_nb,
+                len(g),
+                reported,
+                len(g) - reported,
+                int((~g["has_target"]).sum()),
+                r.n_scored,
+                r.points,
+                r.max_points,
+                r.percent,
+                r.band_label,
+            )
+        )
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
@@ -143,8 +249,11 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     if base.empty:
         return pd.DataFrame(columns=PROGRESS_COLUMNS)
     code, baseline_year = base["municipality_code"].iloc[0], int(base["baseline_year"].iloc[0])
-    later = values[(values["municipality_code"] == code) & (values["year"] > baseline_year)
-                   & (values["status"] == "reported")]
+    later = values[
+        (values["municipality_code"] == code)
+        & (values["year"] > baseline_year)
+        & (values["status"] == "reported")
+    ]
     latest = later.sort_values("year").drop_duplicates(["kpi_code", "data_point"], keep="last")
     latest = latest[["kpi_code", "data_point", "year", "value"]].rename(
         columns={"year": "latest_year", "value": "latest_value"}
@@ -152,15 +261,41 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     joined = base.merge(latest, on=["kpi_code", "data_point"])
     rows = []
     for r in joined.itertuples(index=False):
-        percent = (method.percent_of_target(r.latest_value, r.target, r.direction)
-                   if r.has_target and r.direction != "none" else None)
+        percent = (
+            method.percent_of_target(r.latest_value, r.target, r.direction)
+            if r.has_target and r.direction != "none"
+            else None
+        )
         points = method.band(percent)
         change = r.latest_value - r.value
         better = {"higher": change > 0, "lower": change < 0}.get(r.direction)
-        trend = "unchanged" if change == 0 else "no direction" if better is None else (
-            "improved" if better else "worsened")
-        rows.append((r.release_id, r.municipality_code, r.kpi_code, r.data_point, r.kpi_name_en, r.unit,
-                     r.direction, r.year, r.value, r.points, r.latest_year, r.latest_value, r.target,
-                     percent, points, change,
-                     None if points is None or pd.isna(r.points) else points - int(r.points), trend))
+        trend = (
+            "unchanged"
+            if change == 0
+            else "no direction"
+            if better is None
+            else ("improved" if better else "worsened")
+        )
+        rows.append(
+            (
+                r.release_id,
+                r.municipality_code,
+                r.kpi_code,
+                r.data_point,
+                r.kpi_name_en,
+                r.unit,
+                r.direction,
+                r.year,
+                r.value,
+                r.points,
+                r.latest_year,
+                r.latest_value,
+                r.target,
+                percent,
+                points,
+                change,
+                None if points is None or pd.isna(r.points) else points - int(r.points),
+                trend,
+            )
+        )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
