@@ -46,13 +46,17 @@ class Column:
     number_format: str | None = None
 
 
-KPI_COLUMNS = [
+#: Which data point a row is about, first in the KPI and not-reported sheets.
+DATA_POINT_IDENTITY = [
     Column("kpi_code", "KPI-kode", "KPI code"),
     Column("data_point", "Datapunkt", "Data point"),
     Column("category_node", "Kategori", "Category"),
     Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
     Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"),
     Column("kpi_type", "Type", "Core/advanced"),
+]
+KPI_COLUMNS = [
+    *DATA_POINT_IDENTITY,
     Column("year", "År", "Year", INTEGER),
     Column("value", "Verdi", "Value", NUMBER),
     Column("unit", "Enhet", "Unit"),
@@ -98,12 +102,7 @@ COMPARISON_COLUMNS = [
     Column("standing", "Foran/bak", "Leads/lags"),
 ]
 NOT_REPORTED_COLUMNS = [
-    Column("kpi_code", "KPI-kode", "KPI code"),
-    Column("data_point", "Datapunkt", "Data point"),
-    Column("category_node", "Kategori", "Category"),
-    Column("kpi_name_nb", "KPI (norsk)", "KPI (Norwegian)"),
-    Column("data_point_name_en", "KPI (engelsk)", "KPI (English)"),
-    Column("kpi_type", "Type", "Core/advanced"),
+    *DATA_POINT_IDENTITY,
     Column("unit", "Enhet", "Unit"),
     Column("status", "Status", "Status"),
 ]

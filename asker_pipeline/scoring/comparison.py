@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from asker_pipeline.scoring.scores import DATA_POINT_NAMES, PROVENANCE
 from asker_pipeline.scoring.zero_point import pick_years
 
 COMPARISON_COLUMNS = [
@@ -16,10 +17,7 @@ COMPARISON_COLUMNS = [
     "data_point",
     "category_node",
     "dimension_code",
-    "kpi_name_en",
-    "kpi_name_nb",
-    "data_point_name_en",
-    "data_point_name_nb",
+    *DATA_POINT_NAMES,
     "unit",
     "direction",
     "reference_year",
@@ -37,10 +35,7 @@ COMPARISON_COLUMNS = [
     "standing",
     "source_ref",
     "is_example",
-    "catalogue_version",
-    "catalogue_sha256",
-    "targets_version",
-    "method_version",
+    *PROVENANCE,
 ]
 SUMMARY_COLUMNS = [
     "level",

@@ -12,6 +12,29 @@ from asker_pipeline.scoring.targets import Targets
 #: The versions every scored row carries.
 PROVENANCE = ("catalogue_version", "catalogue_sha256", "targets_version", "method_version")
 
+#: A data point's names, in every table that lists data points.
+DATA_POINT_NAMES = ["kpi_name_en", "kpi_name_nb", "data_point_name_en", "data_point_name_nb"]
+#: Where a data point sits in the tree (the category node is dimension + sub-dimension + category).
+DATA_POINT_PLACE = [
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "sub_dimension_code",
+    "category_code",
+    "category_node",
+]
+#: What scoring adds to a value (``score_rows``).
+SCORED = [
+    "has_target",
+    "scored",
+    "not_scored_reason",
+    "percent_of_target",
+    "percent_formula",
+    "points",
+    "band_label",
+    "goalposts_score",
+]
+
 DATA_POINT_COLUMNS = [
     "kpi_code",
     "data_point",
@@ -43,30 +66,15 @@ DATA_POINT_COLUMNS = [
 SCORE_COLUMNS = [
     "municipality_code",
     "year",
-    "kpi_code",
-    "data_point",
-    "dimension_code",
-    "sub_dimension_code",
-    "category_code",
-    "category_node",
-    "kpi_name_en",
-    "kpi_name_nb",
-    "data_point_name_en",
-    "data_point_name_nb",
+    *DATA_POINT_PLACE,
+    *DATA_POINT_NAMES,
     "kpi_type",
     "unit",
     "direction",
     "value",
     "target",
     "lower_bound",
-    "has_target",
-    "scored",
-    "not_scored_reason",
-    "percent_of_target",
-    "percent_formula",
-    "points",
-    "band_label",
-    "goalposts_score",
+    *SCORED,
     "source_ref",
     "is_example",
     *PROVENANCE,
