@@ -49,7 +49,7 @@ def test_scores_are_direction_aware_and_carry_provenance(setup):
 
 def test_rollups_per_level(setup):
     s = scores.score_values(setup["values"], setup["points"], setup["versions"])
-    r = scores.rollup_scores(s, setup["points"])
+    r = scores.rollup_scores(s, setup["points"], setup["versions"])
     asker = r[(r["municipality_code"] == "3203") & (r["year"] == 2019)]
     assert set(asker["level"]) == {"category", "sub_dimension", "dimension", "sdg"}
     ict = asker[(asker["level"] == "category") & (asker["node_code"] == "EC: ICT: ICT")].iloc[0]

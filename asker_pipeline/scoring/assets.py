@@ -80,12 +80,12 @@ def kpi_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def rollup_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Points ÷ (4 × n scored values) per category (27 nodes: dimension + sub-dimension +
     category), sub-dimension, dimension and SDG, for every municipality and year, banded."""
-    _, _, points, _ = _inputs()
+    _, _, points, versions = _inputs()
     with warehouse.get_connection() as conn:
         kpi = conn.execute("SELECT * FROM marts.kpi_scores").df()
-        frame = scores.rollup_scores(kpi, points)
+        frame = scores.rollup_scores(kpi, points, versions)
         tables.write(conn, "marts.rollup_scores", frame)
-        metadata = table_metadata(conn, "marts.rollup_scores", method_version=method.METHOD_VERSION)
+        metadata = table_metadata(conn, "marts.rollup_scores", **versions)
     return dg.MaterializeResult(metadata=metadata)
 
 
@@ -226,7 +226,7 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
                 "dimension": dim,
                 "scored": r.n_scored,
                 "points": f"{r.points} / {r.max_points}",
-                "percent": r.percent,
+                "percent": "n/a" if r.percent is None else r.percent,
                 "band": r.band_label or "not scored",
             }
         )

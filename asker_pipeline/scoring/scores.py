@@ -94,7 +94,7 @@ ROLLUP_COLUMNS = [
     "percent",
     "points_band",
     "band_label",
-    "method_version",
+    *PROVENANCE,
 ]
 
 
@@ -211,7 +211,12 @@ def _nodes(points: pd.DataFrame, level: str) -> pd.DataFrame:
     )
 
 
-def rollup_scores(scores: pd.DataFrame, points: pd.DataFrame, levels=ROLLUP_LEVELS) -> pd.DataFrame:
+def rollup_scores(
+    scores: pd.DataFrame,
+    points: pd.DataFrame,
+    versions: dict[str, str],
+    levels=ROLLUP_LEVELS,
+) -> pd.DataFrame:
     """Points ÷ (4 × n) per node of each level, municipality and year (scored values only)."""
     frames = []
     scored = scores[scores["scored"]][
@@ -238,6 +243,5 @@ def rollup_scores(scores: pd.DataFrame, points: pd.DataFrame, levels=ROLLUP_LEVE
                     r.band_label,
                 )
             )
-    return pd.DataFrame(frames, columns=ROLLUP_COLUMNS[:-1]).assign(
-        method_version=method.METHOD_VERSION
-    )
+    columns = [c for c in ROLLUP_COLUMNS if c not in PROVENANCE]
+    return pd.DataFrame(frames, columns=columns).assign(**versions)[ROLLUP_COLUMNS]
