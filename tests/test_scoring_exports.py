@@ -2,11 +2,13 @@
 exported Parquet files and workbooks read back and checked cell by cell against the warehouse."""
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import openpyxl
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from value_rows import BROADBAND, network_values, write_kpi_values
@@ -190,3 +192,18 @@ def test_exports_are_reproducible_and_listed_in_the_manifest(built):
     assert "excel/benchmark_3203_Asker.xlsx" in paths and "parquet/kpi_scores.parquet" in paths
     assert manifest["versions"]["method_version"] == "2026.1"
     assert manifest["versions"]["baseline_release_id"].startswith("2019-")
+
+
+def test_cell_values_of_any_input_type_are_written_safely():
+    from datetime import datetime
+
+    import numpy as np
+
+    assert excel.cell_value(np.int32(3)) == 3 and excel.cell_value(np.float64("nan")) is None
+    assert excel.cell_value(pd.NA) is None and excel.cell_value(["a", 1]) == "['a', 1]"
+    aware = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    assert excel.cell_value(aware) == datetime(2026, 5, 1, 12)
+    ws = openpyxl.Workbook().active
+    cell = excel.safe_write(ws, 1, 1, "@SUM(A1:A9)")
+    assert cell.data_type == "s" and cell.value == "@SUM(A1:A9)" and cell.quotePrefix
+    assert excel.safe_write(ws, 2, 1, "-2+3").data_type == "s"

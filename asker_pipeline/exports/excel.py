@@ -11,9 +11,11 @@ Reproducible: fixed document timestamps and zip entry dates, fixed sheet and row
 from __future__ import annotations
 
 import io
+import math
+import numbers
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import openpyxl
 import pandas as pd
@@ -128,21 +130,36 @@ class WorkbookData:
     not_reported_basis: str = ""
 
 
+def cell_value(value: object) -> object:
+    """None for missing; text, booleans, numbers and (naive UTC) datetimes as they are; anything
+    else (lists, dicts, ...) as its text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str | bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    return str(value)
+
+
 def safe_write(ws, row: int, column: int, value: object, number_format: str | None = None):
     """Write one cell; text is always text (never a formula), missing values stay empty."""
     cell = ws.cell(row=row, column=column)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    value = cell_value(value)
+    if value is None:
         return cell
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # openpyxl would make "=..." a formula
         if value.startswith(FORMULA_PREFIXES):
             cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-    elif isinstance(value, bool) or number_format != INTEGER:
-        cell.value = value
-    else:
-        cell.value = int(value)
-    if number_format and not isinstance(value, str):
+        return cell
+    cell.value = int(value) if number_format == INTEGER and not isinstance(value, bool) else value
+    if number_format:
         cell.number_format = number_format
     return cell
 
