@@ -8,7 +8,9 @@ great_expectations: checks import it when they run."""
 import dagster as dg
 
 from asker_pipeline import jobs, resources
+from asker_pipeline.exports import assets as exports
 from asker_pipeline.reference import assets as reference
+from asker_pipeline.scoring import assets as scoring
 from asker_pipeline.spreadsheets import assets as spreadsheets
 from asker_pipeline.values import assets as values
 
@@ -16,6 +18,8 @@ defs = dg.Definitions.merge(
     reference.defs,
     values.defs,
     spreadsheets.defs,
+    scoring.defs,
+    exports.defs,
     dg.Definitions(
         jobs=[jobs.build_all],
         resources=resources.build_resources(),

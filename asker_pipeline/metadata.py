@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import pandas as pd
@@ -45,3 +48,15 @@ def table_metadata(
         "preview": _markdown_preview(preview),
         **extra,
     }
+
+
+def files_metadata(paths: list[Path], **extra: object) -> dict[str, object]:
+    """For assets that are files: one row per file (name, bytes, sha256), shown like a table."""
+    listing = pd.DataFrame(
+        {
+            "file": [p.name for p in paths],
+            "bytes": [p.stat().st_size for p in paths],
+            "sha256": [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in paths],
+        }
+    )
+    return frame_metadata(listing, **extra)

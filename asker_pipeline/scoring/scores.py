@@ -1,0 +1,247 @@
+"""Scored values and roll-ups as frames: the method functions (``method.py``) applied to the
+selected, reported values of ``staging.kpi_values``, with provenance on every row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.scoring import method
+from asker_pipeline.scoring.targets import Targets
+
+#: The versions every scored row carries.
+PROVENANCE = ("catalogue_version", "catalogue_sha256", "targets_version", "method_version")
+
+#: A data point's names, in every table that lists data points.
+DATA_POINT_NAMES = ["kpi_name_en", "kpi_name_nb", "data_point_name_en", "data_point_name_nb"]
+#: Where a data point sits in the tree (the category node is dimension + sub-dimension + category).
+DATA_POINT_PLACE = [
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "sub_dimension_code",
+    "category_code",
+    "category_node",
+]
+#: What scoring adds to a value (``score_rows``).
+SCORED = [
+    "has_target",
+    "scored",
+    "not_scored_reason",
+    "percent_of_target",
+    "percent_formula",
+    "points",
+    "band_label",
+    "goalposts_score",
+]
+
+DATA_POINT_COLUMNS = [
+    "kpi_code",
+    "data_point",
+    "dimension_code",
+    "dimension_en",
+    "dimension_nb",
+    "sub_dimension_code",
+    "sub_dimension_en",
+    "sub_dimension_nb",
+    "category_code",
+    "category_en",
+    "category_nb",
+    "category_node",
+    "kpi_type",
+    "kpi_name_en",
+    "kpi_name_nb",
+    "data_point_name_en",
+    "data_point_name_nb",
+    "unit",
+    "direction",
+    "sdg_goals",
+    "target",
+    "lower_bound",
+    "has_target",
+    "target_source",
+    "target_rationale",
+]
+
+SCORE_COLUMNS = [
+    "municipality_code",
+    "year",
+    *DATA_POINT_PLACE,
+    *DATA_POINT_NAMES,
+    "kpi_type",
+    "unit",
+    "direction",
+    "value",
+    "target",
+    "lower_bound",
+    *SCORED,
+    "source_ref",
+    "is_example",
+    *PROVENANCE,
+]
+
+ROLLUP_LEVELS = ("category", "sub_dimension", "dimension", "sdg")
+ROLLUP_COLUMNS = [
+    "level",
+    "node_code",
+    "node_name_en",
+    "node_name_nb",
+    "municipality_code",
+    "year",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
+    "points_band",
+    "band_label",
+    *PROVENANCE,
+]
+
+
+def provenance(catalogue: Catalogue, targets: Targets) -> dict[str, str]:
+    return {
+        "catalogue_version": catalogue.version,
+        "catalogue_sha256": catalogue.sha256,
+        "targets_version": targets.version,
+        "method_version": method.METHOD_VERSION,
+    }
+
+
+def data_points(catalogue: Catalogue, targets: Targets) -> pd.DataFrame:
+    """Every data point with its KPI's place in the tree (27 category nodes) and its target."""
+    kpis = catalogue.kpis.rename(
+        columns={"code": "kpi_code", "name_en": "kpi_name_en", "name_nb": "kpi_name_nb"}
+    )
+    points = catalogue.data_points.rename(
+        columns={"name_en": "data_point_name_en", "name_nb": "data_point_name_nb"}
+    )
+    frame = points.merge(kpis.drop(columns=["unit", "direction"]), on="kpi_code").merge(
+        targets.frame.drop(columns=["unit", "direction"]).rename(
+            columns={"rationale": "target_rationale"}
+        ),
+        on=["kpi_code", "data_point"],
+    )
+    frame["category_node"] = (
+        frame["dimension_code"] + ": " + frame["sub_dimension_code"] + ": " + frame["category_code"]
+    )
+    return frame[DATA_POINT_COLUMNS].reset_index(drop=True)
+
+
+def score_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add scored, not_scored_reason, percent_of_target, percent_formula, points, band_label and
+    goalposts_score to a frame of values joined with their data points (value, target, ...)."""
+    out = frame.copy()
+    reasons, percents, points, goal = [], [], [], []
+    for row in out.itertuples(index=False):
+        reason = _not_scored_reason(row)
+        percent = None if reason else method.percent_of_target(row.value, row.target, row.direction)
+        reasons.append(reason)
+        percents.append(percent)
+        points.append(method.band(percent))
+        goal.append(None if reason else method.goalposts(row.value, row.lower_bound, row.target))
+    out["not_scored_reason"] = pd.array(reasons, dtype="string")
+    out["scored"] = out["not_scored_reason"].isna()
+    out["percent_of_target"] = pd.array(percents, dtype="Float64")
+    out["percent_formula"] = pd.array(
+        [
+            method.PERCENT_FORMULAS.get(d) if s else None
+            for d, s in zip(out["direction"], out["scored"], strict=True)
+        ],
+        dtype="string",
+    )
+    out["points"] = pd.array(points, dtype="Int64")
+    out["band_label"] = pd.array([method.band_label(p) for p in points], dtype="string")
+    out["goalposts_score"] = pd.array(goal, dtype="Float64")
+    return out
+
+
+def _not_scored_reason(row) -> str | None:
+    status = getattr(row, "status", "reported")
+    if status != "reported" or pd.isna(row.value):
+        return (
+            "not reported" if status in ("reported", "not_reported") else status.replace("_", " ")
+        )
+    if row.direction == "none":
+        return "no preferred direction"
+    if not row.has_target:
+        return "no target"
+    if getattr(row, "value_unit", row.unit) != row.unit:
+        return f"unit {row.value_unit} differs from the catalogue's {row.unit}"
+    return None
+
+
+def score_values(
+    values: pd.DataFrame, points: pd.DataFrame, versions: dict[str, str]
+) -> pd.DataFrame:
+    """One row per selected, reported value: percentage of target, points, band, goalposts score."""
+    reported = values[values["status"] == "reported"].rename(columns={"unit": "value_unit"})
+    joined = reported.merge(points, on=["kpi_code", "data_point"], how="inner")
+    scored = score_rows(joined).assign(**versions)
+    scored = scored.sort_values(["municipality_code", "year", "kpi_code", "data_point"])
+    return scored[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def _nodes(points: pd.DataFrame, level: str) -> pd.DataFrame:
+    """(kpi_code, data_point) -> node_code, node names, for one roll-up level."""
+    p = points
+    if level == "category":
+        return p.assign(
+            node_code=p["category_node"],
+            node_name_en=p["category_en"],
+            node_name_nb=p["category_nb"],
+        )
+    if level == "sub_dimension":
+        return p.assign(
+            node_code=p["dimension_code"] + ": " + p["sub_dimension_code"],
+            node_name_en=p["sub_dimension_en"],
+            node_name_nb=p["sub_dimension_nb"],
+        )
+    if level == "dimension":
+        return p.assign(
+            node_code=p["dimension_code"],
+            node_name_en=p["dimension_en"],
+            node_name_nb=p["dimension_nb"],
+        )
+    goals = p.assign(goal=p["sdg_goals"].str.split(";")).explode("goal")
+    goal = goals["goal"].str.strip().astype(int)
+    return goals.assign(
+        node_code="SDG " + goal.map("{:02d}".format),
+        node_name_en="SDG " + goal.astype(str),
+        node_name_nb="Bærekraftsmål " + goal.astype(str),
+    )
+
+
+def rollup_scores(
+    scores: pd.DataFrame,
+    points: pd.DataFrame,
+    versions: dict[str, str],
+    levels=ROLLUP_LEVELS,
+) -> pd.DataFrame:
+    """Points ÷ (4 × n) per node of each level, municipality and year (scored values only)."""
+    frames = []
+    scored = scores[scores["scored"]][
+        ["municipality_code", "year", "kpi_code", "data_point", "points"]
+    ]
+    for level in levels:
+        nodes = _nodes(points, level)[
+            ["kpi_code", "data_point", "node_code", "node_name_en", "node_name_nb"]
+        ]
+        joined = scored.merge(nodes, on=["kpi_code", "data_point"])
+        for key, group in joined.groupby(
+            ["node_code", "node_name_en", "node_name_nb", "municipality_code", "year"], sort=True
+        ):
+            r = method.rollup(group["points"])
+            frames.append(
+                (
+                    level,
+                    *key,
+                    r.n_scored,
+                    r.points,
+                    r.max_points,
+                    r.percent,
+                    r.points_band,
+                    r.band_label,
+                )
+            )
+    columns = [c for c in ROLLUP_COLUMNS if c not in PROVENANCE]
+    return pd.DataFrame(frames, columns=columns).assign(**versions)[ROLLUP_COLUMNS]

@@ -1,0 +1,289 @@
+"""The zero-point measurement (nullpunktsmåling) for the subject municipality at a baseline year,
+its coverage per category, the not-reported list, the frozen baseline release and progress.
+
+A release is identified by the baseline year and a hash of everything that went into it (values,
+catalogue, targets, method). Releases are kept: re-materializing with the same inputs finds the
+same release; changed baseline-year inputs add a new one. Later years are scored against a
+release's frozen targets, so progress is measured against the same baseline."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from asker_pipeline.scoring import method
+from asker_pipeline.scoring.scores import (
+    DATA_POINT_NAMES,
+    DATA_POINT_PLACE,
+    PROVENANCE,
+    SCORED,
+    score_rows,
+)
+
+ZERO_POINT_COLUMNS = [
+    "release_id",
+    "municipality_code",
+    "baseline_year",
+    *DATA_POINT_PLACE,
+    "category_en",
+    "category_nb",
+    *DATA_POINT_NAMES,
+    "kpi_type",
+    "unit",
+    "direction",
+    "year",
+    "value",
+    "status",
+    "source_ref",
+    "target",
+    "lower_bound",
+    "target_source",
+    *SCORED,
+    "is_example",
+    *PROVENANCE,
+    "targets_sha256",
+]
+#: What identifies a release: the baseline values and the versions they were scored with.
+RELEASE_KEY_COLUMNS = [
+    "kpi_code",
+    "data_point",
+    "year",
+    "value",
+    "status",
+    "source_ref",
+    "target",
+    "lower_bound",
+]
+RELEASE_COLUMNS = [
+    "release_id",
+    "release_number",
+    "municipality_code",
+    "baseline_year",
+    *PROVENANCE,
+    "targets_sha256",
+    "n_data_points",
+    "n_reported",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
+    "band_label",
+]
+COVERAGE_COLUMNS = [
+    "category_node",
+    "category_en",
+    "category_nb",
+    "n_data_points",
+    "n_reported",
+    "n_not_reported",
+    "n_no_target",
+    "n_scored",
+    "points",
+    "max_points",
+    "percent",
+    "band_label",
+]
+NOT_REPORTED_COLUMNS = [
+    "kpi_code",
+    "data_point",
+    "category_node",
+    "category_en",
+    *DATA_POINT_NAMES,
+    "kpi_type",
+    "unit",
+    "status",
+    "has_target",
+]
+PROGRESS_COLUMNS = [
+    "release_id",
+    "municipality_code",
+    "kpi_code",
+    "data_point",
+    "kpi_name_en",
+    "unit",
+    "direction",
+    "baseline_year_used",
+    "baseline_value",
+    "baseline_points",
+    "latest_year",
+    "latest_value",
+    "target",
+    "latest_percent_of_target",
+    "latest_points",
+    "change_in_value",
+    "change_in_points",
+    "trend",
+]
+
+
+def pick_years(values: pd.DataFrame, year: int, max_distance: int) -> pd.DataFrame:
+    """Per municipality and data point, the row of ``year``; else the nearest reported year within
+    ``max_distance`` (the earlier on a tie). Reported rows are preferred to other statuses."""
+    if values.empty:
+        return values.iloc[0:0]
+    v = values.assign(
+        _distance=(values["year"] - year).abs(),
+        _later=values["year"] > year,
+        _unreported=values["status"] != "reported",
+    )
+    v = v[(v["_distance"] <= max_distance) & (~v["_unreported"] | (v["_distance"] == 0))]
+    v = v.sort_values(["_unreported", "_distance", "_later"])
+    picked = v.drop_duplicates(["municipality_code", "kpi_code", "data_point"], keep="first")
+    return picked.drop(columns=["_distance", "_later", "_unreported"])
+
+
+def zero_point(
+    values: pd.DataFrame,
+    points: pd.DataFrame,
+    municipality_code: str,
+    baseline_year: int,
+    versions: dict[str, str],
+    targets_sha256: str,
+    max_distance: int = 2,
+) -> pd.DataFrame:
+    """Every data point of the catalogue for one municipality at the baseline year, scored.
+
+    ``values`` are selected rows of the value model (any status). A data point with no row is
+    "not_reported" (U4SSC's default NR)."""
+    own = values[values["municipality_code"] == municipality_code]
+    picked = pick_years(own, baseline_year, max_distance)[
+        ["kpi_code", "data_point", "year", "value", "unit", "status", "source_ref", "is_example"]
+    ].rename(columns={"unit": "value_unit"})
+    frame = points.merge(picked, on=["kpi_code", "data_point"], how="left")
+    frame["status"] = frame["status"].fillna("not_reported")
+    frame["is_example"] = frame["is_example"].astype("boolean")
+    frame = score_rows(frame).assign(
+        municipality_code=municipality_code,
+        baseline_year=baseline_year,
+        **versions,
+        targets_sha256=targets_sha256,
+    )
+    frame["release_id"] = release_id(frame, baseline_year, versions, targets_sha256)
+    return frame[ZERO_POINT_COLUMNS].sort_values(["kpi_code", "data_point"]).reset_index(drop=True)
+
+
+def release_id(
+    frame: pd.DataFrame, baseline_year: int, versions: dict[str, str], targets_sha256: str
+) -> str:
+    """``<baseline year>-<12 hex>``: a hash of the baseline values and the versions used."""
+    digest = hashlib.sha256()
+    for key in sorted(versions):
+        digest.update(f"{key}={versions[key]}\n".encode())
+    digest.update(f"targets_sha256={targets_sha256}\n".encode())
+    key = frame[RELEASE_KEY_COLUMNS].sort_values(["kpi_code", "data_point"])
+    digest.update(key.to_csv(index=False, float_format="%.12g").encode())
+    return f"{baseline_year}-{digest.hexdigest()[:12]}"
+
+
+def release_summary(zero: pd.DataFrame, release_number: int) -> pd.DataFrame:
+    """One row describing a release, for marts.baseline_releases."""
+    first = zero.iloc[0]
+    r = method.rollup(zero["points"])
+    row = {
+        "release_id": first["release_id"],
+        "release_number": release_number,
+        "municipality_code": first["municipality_code"],
+        "baseline_year": int(first["baseline_year"]),
+        **{c: first[c] for c in PROVENANCE},
+        "targets_sha256": first["targets_sha256"],
+        "n_data_points": len(zero),
+        "n_reported": int((zero["status"] == "reported").sum()),
+        "n_scored": r.n_scored,
+        "points": r.points,
+        "max_points": r.max_points,
+        "percent": r.percent,
+        "band_label": r.band_label,
+    }
+    return pd.DataFrame([row], columns=RELEASE_COLUMNS)
+
+
+def coverage(zero: pd.DataFrame) -> pd.DataFrame:
+    """Per category node (27): data points reported, not reported, without target, scored."""
+    rows = []
+    for (node, name_en, name_nb), g in zero.groupby(
+        ["category_node", "category_en", "category_nb"], sort=True
+    ):
+        r = method.rollup(g["points"])
+        reported = int((g["status"] == "reported").sum())
+        rows.append(
+            (
+                node,
+                name_en,
+                name_nb,
+                len(g),
+                reported,
+                len(g) - reported,
+                int((~g["has_target"]).sum()),
+                r.n_scored,
+                r.points,
+                r.max_points,
+                r.percent,
+                r.band_label,
+            )
+        )
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def not_reported(zero: pd.DataFrame) -> pd.DataFrame:
+    """Data points without a reported value at the baseline: the plan for the next collection."""
+    return zero.loc[zero["status"] != "reported", NOT_REPORTED_COLUMNS].reset_index(drop=True)
+
+
+def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """From the frozen baseline to the latest later year with a reported value, scored against the
+    release's own (frozen) target and formula. ``values``: selected reported rows."""
+    base = release[release["status"] == "reported"]
+    if base.empty:
+        return pd.DataFrame(columns=PROGRESS_COLUMNS)
+    code, baseline_year = base["municipality_code"].iloc[0], int(base["baseline_year"].iloc[0])
+    later = values[
+        (values["municipality_code"] == code)
+        & (values["year"] > baseline_year)
+        & (values["status"] == "reported")
+    ]
+    latest = later.sort_values("year").drop_duplicates(["kpi_code", "data_point"], keep="last")
+    latest = latest[["kpi_code", "data_point", "year", "value"]].rename(
+        columns={"year": "latest_year", "value": "latest_value"}
+    )
+    joined = base.merge(latest, on=["kpi_code", "data_point"])
+    rows = []
+    for r in joined.itertuples(index=False):
+        percent = (
+            method.percent_of_target(r.latest_value, r.target, r.direction)
+            if r.has_target and r.direction != "none"
+            else None
+        )
+        points = method.band(percent)
+        change = r.latest_value - r.value
+        better = {"higher": change > 0, "lower": change < 0}.get(r.direction)
+        trend = (
+            "unchanged"
+            if change == 0
+            else "no direction"
+            if better is None
+            else ("improved" if better else "worsened")
+        )
+        rows.append(
+            (
+                r.release_id,
+                r.municipality_code,
+                r.kpi_code,
+                r.data_point,
+                r.kpi_name_en,
+                r.unit,
+                r.direction,
+                r.year,
+                r.value,
+                r.points,
+                r.latest_year,
+                r.latest_value,
+                r.target,
+                percent,
+                points,
+                change,
+                None if points is None or pd.isna(r.points) else points - int(r.points),
+                trend,
+            )
+        )
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)

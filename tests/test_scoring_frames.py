@@ -1,0 +1,156 @@
+"""Scores, zero point, releases, progress and peer comparison as pure functions on small frames."""
+
+import pandas as pd
+import pytest
+from value_rows import AIR, BROADBAND, network_values
+
+from asker_pipeline.reference.catalogue import load_catalogue
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.scoring import comparison, scores, zero_point
+from asker_pipeline.scoring.targets import load_targets
+
+
+@pytest.fixture(scope="module")
+def setup():
+    catalogue = load_catalogue()
+    targets = load_targets(catalogue=catalogue)
+    values = network_values()
+    return {
+        "points": scores.data_points(catalogue, targets),
+        "versions": scores.provenance(catalogue, targets),
+        "sha": targets.sha256,
+        "values": values[values["is_selected"]],
+    }
+
+
+def _zero(setup, values=None, year=2019):
+    values = setup["values"] if values is None else values
+    return zero_point.zero_point(
+        values, setup["points"], "3203", year, setup["versions"], setup["sha"]
+    )
+
+
+def test_data_points_form_27_category_nodes(setup):
+    assert len(setup["points"]) == 112 and setup["points"]["category_node"].nunique() == 27
+
+
+def test_scores_are_direction_aware_and_carry_provenance(setup):
+    s = scores.score_values(setup["values"], setup["points"], setup["versions"])
+    asker = s[(s["municipality_code"] == "3203") & (s["year"] == 2019)].set_index("kpi_code")
+    assert asker.loc[BROADBAND, "percent_of_target"] == 75.0 and asker.loc[BROADBAND, "points"] == 3
+    assert asker.loc[AIR, "percent_of_target"] == 50.0 and asker.loc[AIR, "points"] == 2
+    assert asker.loc[AIR, "percent_formula"].startswith("target / value")
+    assert asker.loc["EC: P: EM: 2C", "not_scored_reason"] == "no target"
+    assert (s["method_version"] == "2026.1").all() and s["catalogue_sha256"].str.len().eq(64).all()
+    assert not (s["value"] == 99.0).any()  # the row that lost on precedence is never scored
+    wrong_unit = s[(s["municipality_code"] == "1508") & (s["kpi_code"] == AIR)].iloc[0]
+    assert not wrong_unit["scored"] and "unit" in wrong_unit["not_scored_reason"]
+
+
+def test_rollups_per_level(setup):
+    s = scores.score_values(setup["values"], setup["points"], setup["versions"])
+    r = scores.rollup_scores(s, setup["points"], setup["versions"])
+    asker = r[(r["municipality_code"] == "3203") & (r["year"] == 2019)]
+    assert set(asker["level"]) == {"category", "sub_dimension", "dimension", "sdg"}
+    ict = asker[(asker["level"] == "category") & (asker["node_code"] == "EC: ICT: ICT")].iloc[0]
+    assert (ict["points"], ict["max_points"], ict["percent"], ict["band_label"]) == (
+        3,
+        4,
+        75.0,
+        "66–95 %",
+    )
+    assert "SDG 17" in set(
+        asker.loc[asker["level"] == "sdg", "node_code"].str.replace("SDG 0", "SDG ")
+    )
+
+
+def test_zero_point_with_no_values_lists_every_data_point_as_not_reported(setup):
+    zero = _zero(setup, setup["values"].iloc[0:0])
+    assert len(zero) == 112 and zero["kpi_code"].nunique() == 91
+    assert (zero["status"] == "not_reported").all() and not zero["scored"].any()
+    assert len(zero_point.not_reported(zero)) == 112
+    cover = zero_point.coverage(zero)
+    assert len(cover) == 27 and cover["n_data_points"].sum() == 112 and cover["n_scored"].sum() == 0
+
+
+def test_zero_point_scores_the_baseline_year(setup):
+    zero = _zero(setup).set_index(["kpi_code", "data_point"])
+    assert (
+        zero.loc[(BROADBAND, "main"), "value"] == 45.0
+        and zero.loc[(BROADBAND, "main"), "year"] == 2019
+    )
+    assert zero.loc[("EC: P: EM: 1C", "main"), "status"] == "not_reported"
+    assert zero.loc[(AIR, "pm2.5"), "band_label"] == "33–66 %"
+    cover = zero_point.coverage(zero.reset_index()).set_index("category_node")
+    assert (
+        cover.loc["EC: ICT: ICT", "n_reported"] == 1 and cover.loc["EC: ICT: ICT", "n_scored"] == 1
+    )
+
+
+def test_nearest_year_stands_in_within_the_window(setup):
+    zero = _zero(setup, year=2020).set_index(["kpi_code", "data_point"])
+    assert zero.loc[(BROADBAND, "main"), "year"] == 2019  # 2019 and 2022: the nearer one
+    far = _zero(setup, year=2016).set_index(["kpi_code", "data_point"])
+    assert far.loc[(BROADBAND, "main"), "status"] == "not_reported"
+
+
+def test_release_id_depends_on_baseline_values_only(setup):
+    rid = _zero(setup)["release_id"].iloc[0]
+    assert rid.startswith("2019-")
+    later_year_added = pd.concat([setup["values"], setup["values"].assign(year=2023)])
+    assert _zero(setup, later_year_added)["release_id"].iloc[0] == rid
+    changed = setup["values"].copy()
+    changed.loc[changed["value"] == 45.0, "value"] = 46.0
+    assert _zero(setup, changed)["release_id"].iloc[0] != rid
+
+
+def test_progress_from_baseline_to_latest_year(setup):
+    zero = _zero(setup)
+    progress = zero_point.progress(zero, setup["values"]).set_index("kpi_code")
+    row = progress.loc[BROADBAND]
+    assert (row["baseline_value"], row["latest_year"], row["latest_value"]) == (45.0, 2022, 57.0)
+    assert (row["baseline_points"], row["latest_points"], row["change_in_points"]) == (3, 4, 1)
+    assert row["trend"] == "improved"
+
+
+@pytest.mark.parametrize(
+    "values, direction, expected",
+    [
+        ([10, 20, 20, 30], "higher", [4, 2, 2, 1]),
+        ([10, 20, 20, 30], "lower", [1, 2, 2, 4]),
+        ([5, 5, 5], "higher", [1, 1, 1]),
+        ([1, 2], "none", [None, None]),
+    ],
+)
+def test_rank_is_direction_aware_and_ties_share_the_best_rank(values, direction, expected):
+    assert comparison.rank(values, direction) == expected
+
+
+def test_position_and_standing():
+    assert comparison.position(20, [10, 20, 30], "higher") == 50.0
+    assert comparison.position(10, [10, 20, 30], "lower") == 100.0
+    assert comparison.position(5, [5, 5], "higher") == 100.0
+    assert comparison.standing(8, 10, "lower") == "leads"
+    assert comparison.standing(8, 10, "higher") == "lags"
+    assert comparison.standing(10, 10, "higher") == "level"
+
+
+def test_compare_network(setup):
+    network = load_municipalities().municipalities
+    c = comparison.compare(setup["values"], setup["points"], network, setup["versions"], year=2019)
+    bb = c[c["kpi_code"] == BROADBAND].set_index("municipality_name")
+    assert len(bb) == 5 and bb.loc["Trondheim", "year_note"] == "nearest year: 2018"
+    assert bb.loc["Bærum", "rank"] == bb.loc["Stavanger", "rank"] == 1
+    assert (
+        bb.loc["Asker", "rank"] == 3 and bb.loc["Asker", "peer_median"] == 45.0
+    )  # 19.8, 30, 60, 60
+    assert bb.loc["Asker", "standing"] == "level" and bb.loc["Asker", "is_subject"]
+    air = c[c["kpi_code"] == AIR].set_index("municipality_name")
+    assert "Ålesund" not in air.index  # its value is in another unit
+    assert air.loc["Bærum", "rank"] == 1 and air.loc["Asker", "rank"] == 3
+    assert air.loc["Asker", "standing"] == "lags" and air.loc["Asker", "position"] == 0.0
+    summary = comparison.summarise(c, setup["points"])
+    asker_dims = summary[
+        (summary["municipality_code"] == "3203") & (summary["level"] == "dimension")
+    ]
+    assert set(asker_dims["node_code"]) == {"EC", "EN"}
