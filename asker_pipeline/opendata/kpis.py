@@ -25,6 +25,7 @@ SERIES_TABLE_COLUMNS = [
     "status",
     "source_codes",
     "method",
+    "boundary",
     "certainty",
     "source_file",
     "is_example",

@@ -15,7 +15,7 @@ from asker_pipeline.values import model
 from asker_pipeline.warehouse import transaction
 
 #: Tables in the value model's shape, one per source asset. Sources add themselves here.
-VALUE_SOURCES: tuple[dg.AssetKey, ...] = ()
+VALUE_SOURCES: tuple[dg.AssetKey, ...] = (dg.AssetKey(["raw", "opendata_values"]),)
 
 TABLE = "staging.kpi_values"
 EXTRA_COLUMNS = (
