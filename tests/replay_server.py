@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+import pandas as pd
+
+from asker_pipeline.opendata import jsonstat
+
 
 @dataclass
 class Reply:
@@ -84,3 +88,25 @@ class ReplayServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _selection(request: Request) -> dict[str, list[str]]:
+    if request.body:
+        return {s["variableCode"]: s["valueCodes"] for s in request.body["selection"]}
+    return {
+        key[len("valueCodes[") : -1]: value.split(",")
+        for key, value in request.params.items()
+        if key.startswith("valueCodes[")
+    }
+
+
+def recorded_response(request: Request) -> Reply:
+    """Our recorded response shape for whatever was selected: one value per cell."""
+    selection = _selection(request)
+    rows = pd.MultiIndex.from_product(list(selection.values()), names=list(selection)).to_frame(
+        index=False
+    )
+    rows["value"] = [1000.0 + i for i in range(len(rows))]
+    dims = {name: {"label": name, "category": {"label": {}}} for name in selection}
+    doc = jsonstat.encode(rows, dims, label="test response", source="test")
+    return Reply(200, json.dumps(doc), {"x-ratelimit-remaining": "29"})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from replay_server import ReplayServer, Reply, Request
+from replay_server import ReplayServer, Reply, Request, recorded_response
 
 from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.client import FetchError, PxWebClient, Query, split
@@ -26,28 +26,6 @@ QUERY = Query(
     {"Region": "agg_KommSummer"},
     {"Region": "aggregated"},
 )
-
-
-def _selection(request: Request) -> dict[str, list[str]]:
-    if request.body:
-        return {s["variableCode"]: s["valueCodes"] for s in request.body["selection"]}
-    return {
-        key[len("valueCodes[") : -1]: value.split(",")
-        for key, value in request.params.items()
-        if key.startswith("valueCodes[")
-    }
-
-
-def recorded_response(request: Request) -> Reply:
-    """Our recorded response shape for whatever was selected: one value per cell."""
-    selection = _selection(request)
-    rows = pd.MultiIndex.from_product(list(selection.values()), names=list(selection)).to_frame(
-        index=False
-    )
-    rows["value"] = [1000.0 + i for i in range(len(rows))]
-    dims = {name: {"label": name, "category": {"label": {}}} for name in selection}
-    doc = jsonstat.encode(rows, dims, label="test response", source="test")
-    return Reply(200, json.dumps(doc), {"x-ratelimit-remaining": "29"})
 
 
 def make_client(server: ReplayServer, sleeps: list[float], **kwargs) -> PxWebClient:

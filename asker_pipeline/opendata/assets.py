@@ -63,6 +63,8 @@ class OpenDataConfig(dg.Config):
     base_url: str = ""  # empty: the registry's base_url (Statistics Norway)
     timeout_seconds: float = 30.0
     max_retries: int = 4
+    min_interval_seconds: float = 2.0  # SSB allows about 30 requests a minute
+    backoff_seconds: float = 2.0  # first retry wait when the API sends no Retry-After
 
 
 def _registry(files: ProjectFiles) -> Registry:
@@ -119,6 +121,8 @@ def opendata_snapshots(
             config.base_url or registry.base_url,
             timeout=config.timeout_seconds,
             max_retries=config.max_retries,
+            min_interval=config.min_interval_seconds,
+            backoff=config.backoff_seconds,
             cache_dir=sources_dir / CACHE_DIR,
         )
         outcomes = {
