@@ -211,3 +211,12 @@ def test_a_failed_refresh_keeps_the_last_good_snapshot(sources, reply):
     assert outcome.outcome == "failed" and outcome.error
     assert after.path.read_bytes() == before and after.is_example
     assert not list(after.path.parent.glob(".*.tmp"))
+
+
+def test_metadata_endpoint():
+    with ReplayServer(
+        lambda r: Reply(200, '{"version": "2.0", "class": "dataset", "id": []}')
+    ) as server:
+        doc = make_client(server, []).metadata("07459")
+    assert doc["class"] == "dataset"
+    assert server.requests[0].path.startswith("/api/pxwebapi/v2/tables/07459/metadata?lang=no")
