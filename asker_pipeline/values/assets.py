@@ -15,7 +15,10 @@ from asker_pipeline.values import model
 from asker_pipeline.warehouse import table_exists, transaction
 
 #: Tables in the value model's shape, one per source asset. Sources add themselves here.
-VALUE_SOURCES: tuple[dg.AssetKey, ...] = (dg.AssetKey(["raw", "spreadsheet_values"]),)
+VALUE_SOURCES: tuple[dg.AssetKey, ...] = (
+    dg.AssetKey(["raw", "spreadsheet_values"]),
+    dg.AssetKey(["raw", "opendata_values"]),
+)
 
 TABLE = "staging.kpi_values"
 EXTRA_COLUMNS = (

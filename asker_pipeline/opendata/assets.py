@@ -1,0 +1,232 @@
+"""Open-data assets: snapshots (offline by default, refreshed on request or by the yearly
+schedule), tidy observations, harmonised series (numerators and denominators), and KPI values
+in the common value model (``raw.opendata_values``, stacked into ``staging.kpi_values``)."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from asker_pipeline.metadata import table_metadata
+from asker_pipeline.opendata import kpis
+from asker_pipeline.opendata.client import PxWebClient
+from asker_pipeline.opendata.registry import REGISTRY_FILE, Registry, load_registry
+from asker_pipeline.opendata.snapshots import (
+    RefreshOutcome,
+    SnapshotError,
+    read_snapshot,
+    refresh_all,
+)
+from asker_pipeline.reference.catalogue import load_catalogue
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.values import model
+from asker_pipeline.warehouse import replace_table
+
+GROUP = "opendata"
+REFRESH_ENV = "ASKER_OPENDATA_REFRESH"
+CACHE_DIR = Path("opendata") / ".cache"
+
+SNAPSHOTS = dg.AssetKey(["raw", "opendata_snapshots"])
+OBSERVATIONS = dg.AssetKey(["raw", "opendata_observations"])
+SERIES = dg.AssetKey(["raw", "opendata_series"])
+VALUES = dg.AssetKey(["raw", "opendata_values"])
+
+MANIFEST_DDL = (
+    "series_id VARCHAR NOT NULL, role VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
+    "certainty VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_sha256 VARCHAR NOT NULL, "
+    "is_example BOOLEAN NOT NULL, retrieved_at VARCHAR, query VARCHAR, "
+    "refresh_outcome VARCHAR NOT NULL, refresh_error VARCHAR"
+)
+OBSERVATIONS_DDL = (
+    "series_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
+    "region_code VARCHAR NOT NULL, period VARCHAR NOT NULL, dimensions VARCHAR NOT NULL, "
+    "value DOUBLE, symbol VARCHAR NOT NULL, status VARCHAR NOT NULL, "
+    "source_file VARCHAR NOT NULL, source_sha256 VARCHAR NOT NULL, query VARCHAR, "
+    "retrieved_at TIMESTAMP, is_example BOOLEAN NOT NULL"
+)
+SERIES_DDL = (
+    "series_id VARCHAR NOT NULL, role VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
+    "municipality_code VARCHAR NOT NULL, year INTEGER NOT NULL, value DOUBLE, "
+    "unit VARCHAR NOT NULL, "
+    "status VARCHAR NOT NULL, source_codes VARCHAR NOT NULL, method VARCHAR NOT NULL, "
+    "boundary VARCHAR NOT NULL, certainty VARCHAR NOT NULL, source_file VARCHAR NOT NULL, "
+    "is_example BOOLEAN NOT NULL, note VARCHAR"
+)
+
+
+class OpenDataConfig(dg.Config):
+    """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read."""
+
+    refresh: bool = False
+    base_url: str = ""  # empty: the registry's base_url (Statistics Norway)
+    timeout_seconds: float = 30.0
+    max_retries: int = 4
+    min_interval_seconds: float = 2.0  # SSB allows about 30 requests a minute
+    backoff_seconds: float = 2.0  # first retry wait when the API sends no Retry-After
+
+
+def _registry(files: ProjectFiles) -> Registry:
+    return load_registry(Path(files.sources_dir) / REGISTRY_FILE, load_catalogue())
+
+
+def refresh_requested(config: OpenDataConfig) -> bool:
+    return config.refresh or os.environ.get(REFRESH_ENV, "").strip() == "1"
+
+
+def _manifest(
+    registry: Registry, sources_dir: Path, outcomes: dict[str, RefreshOutcome]
+) -> pd.DataFrame:
+    rows = []
+    for key, series in registry.series.items():
+        snapshot = read_snapshot(series, sources_dir)
+        outcome = outcomes.get(key, RefreshOutcome(key, "offline"))
+        rows.append(
+            {
+                "series_id": key,
+                "role": series.role,
+                "table_id": series.table_id,
+                "certainty": series.certainty,
+                "source_file": snapshot.relative,
+                "source_sha256": snapshot.sha256,
+                "is_example": snapshot.is_example,
+                "retrieved_at": snapshot.provenance.get("retrieved_at"),
+                "query": snapshot.provenance.get("query"),
+                "refresh_outcome": outcome.outcome,
+                "refresh_error": outcome.error,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dg.asset(key=SNAPSHOTS, group_name=GROUP, kinds={"json", "duckdb"})
+def opendata_snapshots(
+    context: dg.AssetExecutionContext,
+    config: OpenDataConfig,
+    files: ProjectFiles,
+    warehouse: WarehouseResource,
+) -> dg.MaterializeResult:
+    """The recorded PxWebApi v2 responses in sources/opendata/snapshots/, one per registry
+    series, listed with their provenance. Offline by default; with ``refresh`` (run config) or
+    ASKER_OPENDATA_REFRESH=1 each series is fetched live and its snapshot replaced only by a
+    complete response. A failed refresh keeps the last good snapshot and is reported here."""
+    sources_dir = Path(files.sources_dir)
+    registry = _registry(files)
+    outcomes: dict[str, RefreshOutcome] = {}
+    mode = "offline"
+    if refresh_requested(config):
+        mode = "refresh"
+        client = PxWebClient(
+            config.base_url or registry.base_url,
+            timeout=config.timeout_seconds,
+            max_retries=config.max_retries,
+            min_interval=config.min_interval_seconds,
+            backoff=config.backoff_seconds,
+            cache_dir=sources_dir / CACHE_DIR,
+        )
+        outcomes = {
+            o.series_id: o
+            for o in refresh_all(registry, client, load_municipalities(), sources_dir)
+        }
+    try:
+        manifest = _manifest(registry, sources_dir, outcomes)
+    except SnapshotError as error:
+        raise dg.Failure(
+            f"open data: {error}. Run a refresh or restore the snapshot from git."
+        ) from error
+    failures = [o for o in outcomes.values() if o.outcome == "failed"]
+    for failure in failures:
+        context.log.warning(
+            f"refresh of {failure.series_id} failed, last good snapshot kept: {failure.error}"
+        )
+    failure_md = "\n".join(f"- `{f.series_id}`: {f.error}" for f in failures) or "_(none)_"
+    with warehouse.get_connection() as conn:
+        replace_table(conn, "raw.opendata_snapshots", manifest, ddl=MANIFEST_DDL)
+        metadata = table_metadata(
+            conn,
+            "raw.opendata_snapshots",
+            mode=mode,
+            refreshed=sum(o.outcome == "refreshed" for o in outcomes.values()),
+            refresh_failures=len(failures),
+            failures=dg.MetadataValue.md(failure_md),
+            example_snapshots=int(manifest["is_example"].sum()),
+        )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            OBSERVATIONS,
+            deps=[SNAPSHOTS],
+            group_name=GROUP,
+            kinds={"pandas", "duckdb"},
+            description="Every cell of every open-data snapshot as a tidy row: region code as the "
+            "provider gave it, period, other dimensions, value, the provider's status symbol "
+            "('..', ':', '.') and the value model's status, with snapshot provenance.",
+        ),
+        dg.AssetSpec(
+            SERIES,
+            deps=[OBSERVATIONS],
+            group_name=GROUP,
+            kinds={"pandas", "duckdb"},
+            description="Registry series (numerators and denominators such as population and "
+            "households) for today's municipalities: old codes resolved, additive counts of merged "
+            "predecessors summed, agg_KommSummer K-codes taken as SSB summed them, series breaks "
+            "flagged in `note`.",
+        ),
+        dg.AssetSpec(
+            VALUES,
+            deps=[SERIES],
+            group_name=GROUP,
+            kinds={"pandas", "duckdb"},
+            description="Open-data KPI values in the common value model, computed with the "
+            "registry's formulas (numerator / denominator × scale), with provider, table, query, "
+            "retrieval time and snapshot file as provenance.",
+        ),
+    ],
+)
+def opendata_tables(files: ProjectFiles, warehouse: WarehouseResource):
+    """Decode the snapshots, harmonise municipality codes, compute the KPIs."""
+    registry = _registry(files)
+    snapshots = kpis.read_snapshots(registry, Path(files.sources_dir))
+    harmonised = kpis.harmonised_series(snapshots, load_municipalities())
+    tables = (
+        (OBSERVATIONS, kpis.observation_table(snapshots), OBSERVATIONS_DDL),
+        (SERIES, kpis.series_table(snapshots, harmonised), SERIES_DDL),
+        (VALUES, kpis.kpi_values(registry, snapshots, harmonised), model.ddl()),
+    )
+    example = any(s.is_example for s in snapshots.values())
+    with warehouse.get_connection() as conn:
+        for key, frame, ddl in tables:
+            table = ".".join(key.path)
+            replace_table(conn, table, frame, ddl=ddl)
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata=table_metadata(conn, table, example_data=example),
+            )
+
+
+opendata_refresh = dg.define_asset_job(
+    "opendata_refresh",
+    selection=dg.AssetSelection.assets(SNAPSHOTS).downstream(),
+    description="Fetch every registry series from the live API, replace snapshots that came back "
+    "complete, and rebuild the open-data tables and staging.kpi_values.",
+    config={"ops": {"raw__opendata_snapshots": {"config": {"refresh": True}}}},
+)
+
+#: KOSTRA's revised figures come on 15 June; refresh the next morning, after the 08:00 release.
+opendata_yearly = dg.ScheduleDefinition(
+    name="opendata_yearly_refresh",
+    job=opendata_refresh,
+    cron_schedule="0 9 16 6 *",
+    execution_timezone="Europe/Oslo",
+    description="Yearly open-data refresh on 16 June (after KOSTRA's revised figures on 15 June).",
+)
+
+defs = dg.Definitions(
+    assets=[opendata_snapshots, opendata_tables],
+    jobs=[opendata_refresh],
+    schedules=[opendata_yearly],
+)

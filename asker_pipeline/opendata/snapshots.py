@@ -1,0 +1,204 @@
+"""Recorded responses ("snapshots") in ``sources/opendata/snapshots/``: reading them offline,
+and refreshing them from the live API without ever replacing good data with bad.
+
+A snapshot is one PxWebApi v2 JSON-stat2 response per registry series, unchanged except for
+our provenance block in ``extension.asker_pipeline`` (is_example, provider, query,
+retrieved_at). A refresh writes a series' new snapshot only when the whole response arrived and
+decoded and covers every requested region and year; it writes to a temporary file and renames
+it (atomic on one file system). Anything else keeps the last good snapshot and reports why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from asker_pipeline.opendata import jsonstat
+from asker_pipeline.opendata.client import FetchError, PxWebClient
+from asker_pipeline.opendata.harmonise import cached
+from asker_pipeline.opendata.registry import Registry, Series
+from asker_pipeline.reference.municipalities import MunicipalityHistory
+
+PROVENANCE_KEY = "asker_pipeline"
+EXAMPLE_LABEL = (
+    "EXAMPLE DATA: invented figures in the shape of a PxWebApi v2 response, not Statistics "
+    "Norway's numbers. Run a refresh (ASKER_OPENDATA_REFRESH=1) to replace them."
+)
+OBSERVATION_COLUMNS = [
+    "series_id",
+    "provider",
+    "table_id",
+    "region_code",
+    "period",
+    "dimensions",
+    "value",
+    "symbol",
+    "status",
+    "source_file",
+    "source_sha256",
+    "query",
+    "retrieved_at",
+    "is_example",
+]
+
+
+class SnapshotError(ValueError):
+    """A snapshot file is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    series: Series
+    path: Path  # absolute
+    relative: str  # relative to the sources folder, for provenance
+    doc: dict[str, Any]
+    sha256: str
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return self.doc.get("extension", {}).get(PROVENANCE_KEY, {})
+
+    @property
+    def is_example(self) -> bool:
+        return bool(self.provenance.get("is_example", True))
+
+
+def read_snapshot(series: Series, sources_dir: Path) -> Snapshot:
+    path = Path(sources_dir) / series.snapshot
+    if not path.exists():
+        raise SnapshotError(f"no snapshot for series {series.id!r}: {path} is missing")
+    raw = path.read_bytes()
+    try:
+        doc = jsonstat.parse(raw)
+    except jsonstat.JsonStatError as error:
+        raise SnapshotError(f"{path}: {error}") from error
+    return Snapshot(series, path, series.snapshot.as_posix(), doc, hashlib.sha256(raw).hexdigest())
+
+
+def observations(snapshot: Snapshot) -> pd.DataFrame:
+    """The snapshot's cells as tidy rows with provenance (status kept distinct)."""
+    series = snapshot.series
+    frame = jsonstat.decode(snapshot.doc)
+    other = [
+        c
+        for c in frame.columns
+        if c not in {series.region_variable, series.time_variable, "value", "symbol", "status"}
+    ]
+    prov = snapshot.provenance
+    return pd.DataFrame(
+        {
+            "series_id": series.id,
+            "provider": prov.get("provider", "SSB"),
+            "table_id": series.table_id,
+            "region_code": frame[series.region_variable],
+            "period": frame[series.time_variable],
+            "dimensions": [
+                json.dumps(dict(zip(other, row, strict=False)), ensure_ascii=False)
+                for row in frame[other].itertuples(index=False)
+            ],
+            "value": frame["value"],
+            "symbol": frame["symbol"],
+            "status": frame["status"],
+            "source_file": snapshot.relative,
+            "source_sha256": snapshot.sha256,
+            "query": prov.get("query"),
+            "retrieved_at": pd.to_datetime(prov.get("retrieved_at"), utc=True),
+            "is_example": snapshot.is_example,
+        },
+        columns=OBSERVATION_COLUMNS,
+    )
+
+
+def write_snapshot(path: Path, doc: dict[str, Any]) -> None:
+    """Write atomically: a temporary file in the same folder, flushed, then renamed over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(doc, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def with_provenance(
+    doc: dict[str, Any], provider: str, query: str, retrieved_at: str | None, is_example: bool
+) -> dict[str, Any]:
+    extension = dict(doc.get("extension") or {})
+    extension[PROVENANCE_KEY] = {
+        "is_example": is_example,
+        "provider": provider,
+        "query": query,
+        "retrieved_at": retrieved_at,
+        **({"label": EXAMPLE_LABEL} if is_example else {}),
+    }
+    return {**doc, "extension": extension}
+
+
+def check_complete(
+    doc: dict[str, Any], series: Series, regions: tuple[str, ...], years: tuple[int, ...]
+) -> None:
+    """Raise unless the response covers every requested region and year and has values."""
+    frame = jsonstat.decode(doc)
+    for column, wanted in (
+        (series.region_variable, regions),
+        (series.time_variable, tuple(str(y) for y in years)),
+    ):
+        if column not in frame.columns:
+            raise jsonstat.JsonStatError(f"response has no dimension {column!r}")
+        lacking = sorted(set(wanted) - set(frame[column]))
+        if lacking:
+            raise jsonstat.JsonStatError(f"partial response: {column} lacks {', '.join(lacking)}")
+    if not (frame["status"] == "reported").any():
+        raise jsonstat.JsonStatError("response holds no values at all")
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    series_id: str
+    outcome: str  # "refreshed" | "failed" | "offline"
+    error: str | None = None
+
+
+def refresh_series(
+    series: Series,
+    registry: Registry,
+    client: PxWebClient,
+    history: MunicipalityHistory,
+    sources_dir: Path,
+    now: datetime | None = None,
+) -> RefreshOutcome:
+    """Fetch one series live; replace its snapshot only with a complete, decodable response."""
+    query = series.query(history, registry.years, registry.lang)
+    try:
+        doc = client.data(query)
+        check_complete(doc, series, query.selection[series.region_variable], registry.years)
+    except (FetchError, jsonstat.JsonStatError) as error:
+        return RefreshOutcome(series.id, "failed", str(error))
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    write_snapshot(
+        Path(sources_dir) / series.snapshot,
+        with_provenance(doc, registry.provider, query.describe(), stamp, is_example=False),
+    )
+    return RefreshOutcome(series.id, "refreshed")
+
+
+def refresh_all(
+    registry: Registry, client: PxWebClient, history: MunicipalityHistory, sources_dir: Path
+) -> list[RefreshOutcome]:
+    history = cached(history)
+    return [
+        refresh_series(s, registry, client, history, sources_dir) for s in registry.series.values()
+    ]
