@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from asker_pipeline.opendata import jsonstat
-from asker_pipeline.opendata.harmonise import cached
 from asker_pipeline.opendata.registry import REGISTRY_FILE, Registry, Series, load_registry
 from asker_pipeline.opendata.snapshots import EXAMPLE_LABEL, with_provenance, write_snapshot
 from asker_pipeline.paths import SOURCES_DIR
@@ -179,7 +178,7 @@ def example_response(series: Series, registry: Registry, history: MunicipalityHi
 
 def write_examples(sources_dir: Path = SOURCES_DIR) -> list[Path]:
     registry = load_registry(sources_dir / REGISTRY_FILE)
-    history = cached(load_municipalities())
+    history = load_municipalities()
     written = []
     for series in registry.series.values():
         path = sources_dir / series.snapshot

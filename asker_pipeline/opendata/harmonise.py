@@ -42,47 +42,6 @@ SERIES_COLUMNS = [
 TODAY, BEFORE_SPLIT = "today", "before_split"
 
 
-class CachedHistory:
-    """Memoises the municipality history's lookups (each one filters a frame; harmonising a
-    few hundred cells asks the same questions thousands of times)."""
-
-    def __init__(self, history: MunicipalityHistory):
-        self.history = history
-        self.network_codes = history.network_codes
-        self._memo: dict[tuple, object] = {}
-
-    def _ask(self, method: str, *args):
-        key = (method, *args)
-        if key not in self._memo:
-            try:
-                self._memo[key] = getattr(self.history, method)(*args)
-            except UnknownMunicipalityCode as error:
-                self._memo[key] = error
-        answer = self._memo[key]
-        if isinstance(answer, UnknownMunicipalityCode):
-            raise answer
-        return answer
-
-    def resolve(self, code: str):
-        return self._ask("resolve", code)
-
-    def is_valid(self, code: str, year: int) -> bool:
-        return self._ask("is_valid", code, year)
-
-    def predecessors(self, current: str, year: int) -> tuple[str, ...]:
-        return self._ask("predecessors", current, year)
-
-    def series_breaks(self, current: str) -> pd.DataFrame:
-        return self._ask("series_breaks", current)
-
-    def name(self, code: str) -> str:
-        return self._ask("name", code)
-
-
-def cached(history: MunicipalityHistory | CachedHistory) -> CachedHistory:
-    return history if isinstance(history, CachedHistory) else CachedHistory(history)
-
-
 def collapse(frame: pd.DataFrame, series: Series) -> pd.DataFrame:
     """One row per region code and year: several selected categories (NACE 55+56+79) summed."""
     keys = [series.region_variable, series.time_variable]
@@ -124,7 +83,7 @@ def _year(period: str) -> int:
 
 
 def _break_notes(
-    history: MunicipalityHistory | CachedHistory, current: str, year: int
+    history: MunicipalityHistory, current: str, year: int
 ) -> list[str]:
     breaks = history.series_breaks(current)
     later = breaks[breaks["year"] > year]
@@ -138,10 +97,9 @@ def _break_notes(
 
 
 def harmonise(
-    frame: pd.DataFrame, series: Series, history: MunicipalityHistory | CachedHistory
+    frame: pd.DataFrame, series: Series, history: MunicipalityHistory
 ) -> pd.DataFrame:
     """Decoded observations of one series -> one row per today's municipality and year."""
-    history = cached(history)
     cells = collapse(frame, series)
     network = set(history.network_codes)
     rows = []
@@ -180,7 +138,7 @@ def harmonise(
 
 def _harmonise_one(
     series: Series,
-    history: MunicipalityHistory | CachedHistory,
+    history: MunicipalityHistory,
     current: str,
     year: int,
     present: list[dict],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from asker_pipeline.opendata.harmonise import cached, compute_kpi, harmonise
+from asker_pipeline.opendata.harmonise import compute_kpi, harmonise
 from asker_pipeline.opendata.registry import KpiFormula, Registry
 from asker_pipeline.opendata.snapshots import Snapshot, observations, read_snapshot
 from asker_pipeline.reference.municipalities import MunicipalityHistory
@@ -44,7 +44,6 @@ def observation_table(snapshots: dict[str, Snapshot]) -> pd.DataFrame:
 def harmonised_series(
     snapshots: dict[str, Snapshot], history: MunicipalityHistory
 ) -> dict[str, pd.DataFrame]:
-    history = cached(history)  # one memo for every series
     return {
         key: harmonise(
             observations(s).rename(

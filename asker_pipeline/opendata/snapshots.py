@@ -22,7 +22,6 @@ import pandas as pd
 
 from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.client import FetchError, PxWebClient
-from asker_pipeline.opendata.harmonise import cached
 from asker_pipeline.opendata.registry import Registry, Series
 from asker_pipeline.reference.municipalities import MunicipalityHistory
 
@@ -198,7 +197,6 @@ def refresh_series(
 def refresh_all(
     registry: Registry, client: PxWebClient, history: MunicipalityHistory, sources_dir: Path
 ) -> list[RefreshOutcome]:
-    history = cached(history)
     return [
         refresh_series(s, registry, client, history, sources_dir) for s in registry.series.values()
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +42,7 @@ class Resolution:
     path: tuple[str, ...]  # codes passed through, oldest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: lookups below are memoised per instance
 class MunicipalityHistory:
     municipalities: pd.DataFrame
     codes: pd.DataFrame
@@ -66,39 +66,54 @@ class MunicipalityHistory:
             raise UnknownMunicipalityCode(f"unknown municipality code {code!r}")
         return str(match.iloc[0])
 
+    @cached_property
+    def _validity(self) -> dict[str, list[tuple[str, str]]]:
+        spans: dict[str, list[tuple[str, str]]] = {}
+        for code, start, end in zip(
+            self.codes["code"], self.codes["valid_from"], self.codes["valid_to"], strict=True
+        ):
+            spans.setdefault(code, []).append((start, end))
+        return spans
+
+    @cached_property
+    def _onward(self) -> dict[str, list[tuple[str, str]]]:
+        """old code -> [(new code, kind)] for changes that gave it another code."""
+        steps: dict[str, list[tuple[str, str]]] = {}
+        for old, new, kind in zip(
+            self.changes["old_code"], self.changes["new_code"], self.changes["kind"], strict=True
+        ):
+            if old != new:
+                steps.setdefault(old, []).append((new, kind))
+        return steps
+
     def is_valid(self, code: str, year: int) -> bool:
         """Was ``code`` in use on 1 January of ``year``?"""
-        rows = self.codes[self.codes["code"] == code]
         day = date(year, 1, 1).isoformat()
-        valid = ((rows["valid_from"] == "") | (rows["valid_from"] <= day)) & (
-            (rows["valid_to"] == "") | (rows["valid_to"] > day)
+        return any(
+            (start == "" or start <= day) and (end == "" or end > day)
+            for start, end in self._validity.get(code, ())
         )
-        return bool(valid.any())
 
+    @cache  # noqa: B019  (instances live as long as the process; lookups repeat thousands of times)
     def resolve(self, code: str) -> Resolution:
         """Today's municipality for a code of any year, following renumberings, mergers and splits.
 
         A split is followed to the successor that is in the network (Ålesund 1507 -> 1508)."""
         code = str(code).strip().zfill(4)
-        if code not in set(self.codes["code"]):
+        if code not in self._validity:
             raise UnknownMunicipalityCode(
                 f"unknown municipality code {code!r}: not in assets/municipality_codes.csv"
             )
         path, kinds, current = [code], set(), code
-        while True:
-            onward = self.changes[
-                (self.changes["old_code"] == current) & (self.changes["new_code"] != current)
-            ]
+        while onward := self._onward.get(current, []):
             if len(onward) > 1:  # a split: follow the successor that is in the network
-                onward = onward[onward["new_code"].isin(self.network_codes)]
+                onward = [step for step in onward if step[0] in self.network_codes]
                 if len(onward) != 1:
                     raise UnknownMunicipalityCode(
                         f"code {current!r} was split and no single successor is in the network"
                     )
-            if onward.empty:
-                break
-            kinds.add(onward.iloc[0]["kind"])
-            current = str(onward.iloc[0]["new_code"])
+            current, kind = onward[0]
+            kinds.add(kind)
             path.append(current)
         relation = next((label for kind, label in _RELATIONS if kind in kinds), "current")
         return Resolution(code, current, relation, tuple(path))
@@ -106,6 +121,7 @@ class MunicipalityHistory:
     def current_code(self, code: str) -> str:
         return self.resolve(code).current_code
 
+    @cache  # noqa: B019
     def predecessors(self, current_code: str, year: int) -> tuple[str, ...]:
         """Codes in use in ``year`` that are part of today's ``current_code`` (for summing counts)."""
         return tuple(
