@@ -7,6 +7,7 @@ Nothing here imports great_expectations: checks import it when they run."""
 import dagster as dg
 
 from asker_pipeline.jobs import build_all
+from asker_pipeline.quality.assets import defs as quality_defs
 from asker_pipeline.reference.assets import defs as reference_defs
 from asker_pipeline.resources import build_resources
 from asker_pipeline.values.assets import defs as values_defs
@@ -14,6 +15,7 @@ from asker_pipeline.values.assets import defs as values_defs
 defs = dg.Definitions.merge(
     reference_defs,
     values_defs,
+    quality_defs,
     dg.Definitions(
         jobs=[build_all],
         resources=build_resources(),

@@ -1,0 +1,53 @@
+"""The checks on ``staging.kpi_values`` and the ``quality.data_quality_report`` asset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+
+from asker_pipeline.metadata import table_metadata
+from asker_pipeline.quality import report
+from asker_pipeline.quality.checks import read_table, value_table_checks
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.warehouse import replace_table
+
+KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
+REPORT_TABLE = "quality.data_quality_report"
+REPORT_FILE = "data_quality_report.csv"
+
+
+@dg.asset(
+    key=dg.AssetKey(["quality", "data_quality_report"]),
+    deps=[KPI_VALUES],
+    group_name="quality",
+    kinds={"duckdb", "pandas", "great_expectations"},
+)
+def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
+    """Outcome of every data-quality rule (expectations/*.json) on staging.kpi_values for this run:
+    one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
+    value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
+    no blocking check failed, like the exports it ships with; failures show on the checks."""
+    from asker_pipeline.quality.outcomes import evaluate_value_table
+
+    table = ".".join(KPI_VALUES.path)
+    outcomes = evaluate_value_table(read_table(warehouse, table), table)
+    network = load_municipalities().network_codes
+    frame = report.report_rows(outcomes, network, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    export = Path(files.exports_dir) / REPORT_FILE
+    export.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(export, index=False)
+    with warehouse.get_connection() as conn:
+        replace_table(conn, REPORT_TABLE, frame, ddl=report.ddl())
+        metadata = table_metadata(
+            conn, REPORT_TABLE,
+            failed=int((frame["outcome"] == "fail").sum()),
+            warned=int((frame["outcome"] == "warn").sum()),
+            export=dg.MetadataValue.path(str(export)),
+        )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+defs = dg.Definitions(assets=[data_quality_report], asset_checks=[value_table_checks(KPI_VALUES)])

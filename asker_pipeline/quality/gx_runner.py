@@ -1,0 +1,68 @@
+"""Validate a pandas frame against a GX 1.x suite (a dict as stored in ``expectations/``).
+
+``great_expectations`` costs seconds and hundreds of MB to import, so it is imported here, inside
+the functions, and only when a check runs. One ephemeral (in-memory) context per process, with
+progress bars and usage analytics off, serves every validation."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+RESULT_FORMAT = {"result_format": "COMPLETE", "include_unexpected_rows": False}
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    asset = context.data_sources.add_pandas("frames").add_dataframe_asset("frame")
+    return asset.add_batch_definition_whole_dataframe("whole frame")
+
+
+def validate(
+    frame: pd.DataFrame, suite: dict, parameters: dict[str, Any] | None = None
+) -> list[dict]:
+    """Run every expectation of ``suite`` on ``frame`` in one pass.
+
+    Returns one dict per expectation, in suite order: ``meta`` (from the suite), ``success``,
+    ``unexpected_index_list`` (row labels of ``frame`` that failed; empty for table-level rules),
+    ``observed_value`` and ``error`` (GX's exception message, if the expectation could not run)."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    gx_suite = ExpectationSuite(**suite)
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        gx_suite, expectation_parameters=parameters or {}, result_format=RESULT_FORMAT
+    )
+    outcomes = []
+    for item in result.results:
+        details = item.result or {}
+        error = item.exception_info.get("exception_message") if item.exception_info else None
+        if item.exception_info and not item.exception_info.get("raised_exception"):
+            error = None
+        outcomes.append(
+            {
+                "meta": dict(item.expectation_config.meta or {}),
+                "success": bool(item.success),
+                "unexpected_index_list": list(details.get("unexpected_index_list") or []),
+                "observed_value": details.get("observed_value"),
+                "error": error,
+            }
+        )
+    return outcomes

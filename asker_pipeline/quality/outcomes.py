@@ -1,0 +1,71 @@
+"""Evaluate every rule on one value table: the GX suite in one pass, then the plausibility rules.
+
+Both the asset checks and the data-quality report use ``evaluate_value_table``, so what the UI
+shows and what the report ships are the same results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from asker_pipeline.quality import gx_runner, plausibility, suites
+from asker_pipeline.reference.catalogue import load_catalogue
+from asker_pipeline.reference.municipalities import load_municipalities
+
+FIRST_ROWS = 10
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: suites.Rule
+    table: str
+    checked_rows: int
+    failing: pd.DataFrame  # plausibility.FAILING_COLUMNS
+    problems: tuple[str, ...] = ()  # table-level findings (wrong columns, GX errors)
+
+    @property
+    def passed(self) -> bool:
+        return self.failing.empty and not self.problems
+
+
+def _suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    catalogue, history = load_catalogue(), load_municipalities()
+    columns = [str(c) for c in frame.columns]
+    suite = suites.load(suites.VALUE_SUITE)
+    prepared = suites.prepare(suite, catalogue, columns)
+    results = gx_runner.validate(frame, prepared, suites.parameters(catalogue, history, columns))
+    outcomes = []
+    for rule in suites.suite_rules(suite):
+        mine = [r for r in results if r["meta"].get("check") == rule.check]
+        labels = sorted({label for r in mine for label in r["unexpected_index_list"]})
+        failing = _with_detail(frame.loc[labels], rule.check)
+        problems = tuple(
+            (r["error"] or "").splitlines()[0] if r["error"] else f"observed {r['observed_value']}"
+            for r in mine
+            if not r["success"] and not r["unexpected_index_list"]
+        )
+        outcomes.append(RuleOutcome(rule, table, len(frame), failing, problems))
+    return outcomes
+
+
+def _with_detail(rows: pd.DataFrame, check: str) -> pd.DataFrame:
+    present = [c for c in plausibility.FAILING_COLUMNS if c in rows.columns]
+    out = rows.loc[:, present].assign(detail=f"failed {check}")
+    return out.reindex(columns=plausibility.FAILING_COLUMNS).reset_index(drop=True)
+
+
+def _plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    rules_file = suites.load(suites.PLAUSIBILITY)
+    values = plausibility.reported_values(frame)
+    points = load_catalogue().data_points["kpi_code"].value_counts().to_dict()
+    rules = suites.plausibility_rules(rules_file)
+    return [
+        RuleOutcome(rule, table, len(values), plausibility.evaluate(values, spec, points))
+        for rule, spec in zip(rules, rules_file["rules"], strict=True)
+    ]
+
+
+def evaluate_value_table(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    """Every rule's outcome on ``frame`` (a value-model table read from the warehouse)."""
+    return _suite_outcomes(frame, table) + _plausibility_outcomes(frame, table)
