@@ -12,6 +12,8 @@ import pandas as pd
 from asker_pipeline.quality import gx_runner, plausibility, suites
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.values import assets as staging
+from asker_pipeline.values import model
 
 FIRST_ROWS = 10
 
@@ -29,9 +31,15 @@ class RuleOutcome:
         return self.failing.empty and not self.problems
 
 
-def _suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+def expected_columns(table: str) -> list[str]:
+    """The value model's columns; staging.kpi_values adds its precedence columns."""
+    extra = [name for name, _, _ in staging.EXTRA_COLUMNS] if table == staging.TABLE else []
+    return [*model.COLUMN_NAMES, *extra]
+
+
+def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     catalogue, history = load_catalogue(), load_municipalities()
-    columns = [str(c) for c in frame.columns]
+    columns = expected_columns(table)
     suite = suites.load(suites.VALUE_SUITE)
     prepared = suites.prepare(suite, catalogue, columns)
     results = gx_runner.validate(frame, prepared, suites.parameters(catalogue, history, columns))
@@ -55,7 +63,7 @@ def _with_detail(rows: pd.DataFrame, check: str) -> pd.DataFrame:
     return out.reindex(columns=plausibility.FAILING_COLUMNS).reset_index(drop=True)
 
 
-def _plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     rules_file = suites.load(suites.PLAUSIBILITY)
     values = plausibility.reported_values(frame)
     points = load_catalogue().data_points["kpi_code"].value_counts().to_dict()
@@ -68,4 +76,4 @@ def _plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]
 
 def evaluate_value_table(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     """Every rule's outcome on ``frame`` (a value-model table read from the warehouse)."""
-    return _suite_outcomes(frame, table) + _plausibility_outcomes(frame, table)
+    return suite_outcomes(frame, table) + plausibility_outcomes(frame, table)

@@ -3,7 +3,8 @@
 ``kpi_values.json`` is a GX 1.x expectation suite. Expectations that share ``meta.check`` form one
 Dagster asset check. Value sets that belong to the catalogue are ``{"$PARAMETER": name}``
 placeholders, filled by ``parameters()``; an expectation with ``meta.for_each_unit`` is a template
-repeated once per unit of assets/units.csv (``unit_min``/``unit_max``), on that unit's rows;
+repeated for each range in assets/units.csv (``unit_min``/``unit_max``), on the rows of the units
+with that range;
 ``meta.selected_rows_only`` restricts it to ``is_selected`` rows where the table has that column.
 ``plausibility.json`` lists the cross-KPI rules (``plausibility.py``). Reading the files needs only
 the standard library, so declaring the checks costs nothing when the code location loads."""
@@ -79,8 +80,12 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
     }
 
 
-def _unit_condition(unit: str) -> dict:
-    return {"type": "comparison", "column": {"name": "unit"}, "operator": "==", "parameter": unit}
+def _units_condition(units: list[str]) -> dict:
+    return {"type": "comparison", "column": {"name": "unit"}, "operator": "IN", "parameter": units}
+
+
+def _bound(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 def _fill(kwargs: dict, values: dict) -> dict:
@@ -99,13 +104,12 @@ def prepare(suite: dict, catalogue: Catalogue, columns: list[str]) -> dict:
     for expectation in suite["expectations"]:
         meta = expectation.get("meta", {})
         if meta.get("for_each_unit"):
-            for _, unit in units.iterrows():
-                per_unit = {
-                    "unit_min": None if pd.isna(unit["min_value"]) else float(unit["min_value"]),
-                    "unit_max": None if pd.isna(unit["max_value"]) else float(unit["max_value"]),
-                }
-                kwargs = _fill(expectation["kwargs"], per_unit)
-                kwargs["row_condition"] = _unit_condition(unit["unit"])
+            # Units with the same range share one expectation (fewer passes over the frame).
+            ranges = units.assign(lo=units["min_value"], hi=units["max_value"])
+            for (lo, hi), same in ranges.groupby(["lo", "hi"], dropna=False, sort=False):
+                bounds = {"unit_min": _bound(lo), "unit_max": _bound(hi)}
+                kwargs = _fill(expectation["kwargs"], bounds)
+                kwargs["row_condition"] = _units_condition(sorted(same["unit"]))
                 expanded.append({**copy.deepcopy(expectation), "kwargs": kwargs})
         elif meta.get("selected_rows_only") and "is_selected" in columns:
             kwargs = {
