@@ -111,3 +111,13 @@ def test_catalogue_placeholders_are_filled_and_units_expanded():
     assert len(ranges) == len(catalogue.units[["min_value", "max_value"]].drop_duplicates())
     gini = next(e for e in ranges if "gini" in e["kwargs"]["row_condition"]["parameter"])
     assert (gini["kwargs"]["min_value"], gini["kwargs"]["max_value"]) == (0.0, 1.0)
+
+
+def test_missing_column_and_wrong_type_are_reported_not_raised():
+    frame = clean_frame().drop(columns=["status"]).astype({"is_example": str})
+    outcomes = {o.rule.check: o for o in suite_outcomes(frame, TABLE)}
+    columns = outcomes["columns_and_types"]
+    assert not columns.passed
+    assert columns.problems[0].startswith("observed ['municipality_code'")  # the column list
+    assert len(columns.failing) == len(frame)  # is_example as text, row by row
+    assert "status" in outcomes["status_known"].problems[0]

@@ -10,6 +10,7 @@ import dagster as dg
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.quality import report
 from asker_pipeline.quality.checks import read_table, value_table_checks
+from asker_pipeline.quality.outcomes import evaluate_value_table
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import ProjectFiles, WarehouseResource
 from asker_pipeline.warehouse import replace_table
@@ -30,8 +31,6 @@ def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg
     one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
     value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
     no blocking check failed, like the exports it ships with; failures show on the checks."""
-    from asker_pipeline.quality.outcomes import evaluate_value_table
-
     table = ".".join(KPI_VALUES.path)
     outcomes = evaluate_value_table(read_table(warehouse, table), table)
     network = load_municipalities().network_codes

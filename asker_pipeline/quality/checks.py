@@ -12,6 +12,7 @@ from __future__ import annotations
 import dagster as dg
 
 from asker_pipeline.quality import suites
+from asker_pipeline.quality.outcomes import RuleOutcome, evaluate_value_table
 from asker_pipeline.resources import WarehouseResource
 
 FIRST_ROWS = 10
@@ -23,7 +24,7 @@ def all_rules() -> list[suites.Rule]:
     )
 
 
-def check_result(asset_key: dg.AssetKey, outcome) -> dg.AssetCheckResult:
+def check_result(asset_key: dg.AssetKey, outcome: RuleOutcome) -> dg.AssetCheckResult:
     """A result a person can act on: the rule, how many rows failed, the first of them."""
     failing = outcome.failing
     metadata = {
@@ -65,8 +66,6 @@ def value_table_checks(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(specs=specs, name=f"{'__'.join(asset_key.path)}__quality")
     def _quality_checks(warehouse: WarehouseResource):
-        from asker_pipeline.quality.outcomes import evaluate_value_table
-
         for outcome in evaluate_value_table(read_table(warehouse, table), table):
             yield check_result(asset_key, outcome)
 

@@ -35,6 +35,16 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole frame")
 
 
+def _error_message(info: dict | None) -> str | None:
+    """GX's exception message, whether ``exception_info`` is flat or keyed by metric."""
+    if not info:
+        return None
+    nested = [v for v in info.values() if isinstance(v, dict)]
+    entries = [info] if "raised_exception" in info else nested
+    messages = [e.get("exception_message") for e in entries if e.get("raised_exception")]
+    return messages[0].splitlines()[0] if messages and messages[0] else None
+
+
 def validate(
     frame: pd.DataFrame, suite: dict, parameters: dict[str, Any] | None = None
 ) -> list[dict]:
@@ -53,9 +63,7 @@ def validate(
     outcomes = []
     for item in result.results:
         details = item.result or {}
-        error = item.exception_info.get("exception_message") if item.exception_info else None
-        if item.exception_info and not item.exception_info.get("raised_exception"):
-            error = None
+        error = _error_message(item.exception_info)
         outcomes.append(
             {
                 "meta": dict(item.expectation_config.meta or {}),

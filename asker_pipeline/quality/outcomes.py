@@ -15,8 +15,6 @@ from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.values import assets as staging
 from asker_pipeline.values import model
 
-FIRST_ROWS = 10
-
 
 @dataclass(frozen=True)
 class RuleOutcome:
@@ -49,7 +47,7 @@ def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
         labels = sorted({label for r in mine for label in r["unexpected_index_list"]})
         failing = _with_detail(frame.loc[labels], rule.check)
         problems = tuple(
-            (r["error"] or "").splitlines()[0] if r["error"] else f"observed {r['observed_value']}"
+            r["error"] or f"observed {r['observed_value']}"
             for r in mine
             if not r["success"] and not r["unexpected_index_list"]
         )
