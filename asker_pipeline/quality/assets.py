@@ -1,4 +1,7 @@
-"""The checks on ``staging.kpi_values`` and the ``quality.data_quality_report`` asset."""
+"""Checks on every value table and the ``quality.data_quality_report`` asset.
+
+``CHECKED_TABLES`` is every source table listed in ``values.assets.VALUE_SOURCES`` plus
+``staging.kpi_values``: a source that adds itself there gets the same checks and report rows."""
 
 from __future__ import annotations
 
@@ -13,26 +16,30 @@ from asker_pipeline.quality.checks import read_table, value_table_checks
 from asker_pipeline.quality.outcomes import evaluate_value_table
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import ProjectFiles, WarehouseResource
-from asker_pipeline.warehouse import replace_table
+from asker_pipeline.values.assets import VALUE_SOURCES
+from asker_pipeline.warehouse import replace_table, table_exists
 
 KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
+CHECKED_TABLES: tuple[dg.AssetKey, ...] = (*VALUE_SOURCES, KPI_VALUES)
 REPORT_TABLE = "quality.data_quality_report"
 REPORT_FILE = "data_quality_report.csv"
 
 
 @dg.asset(
     key=dg.AssetKey(["quality", "data_quality_report"]),
-    deps=[KPI_VALUES],
+    deps=list(CHECKED_TABLES),
     group_name="quality",
     kinds={"duckdb", "pandas", "great_expectations"},
 )
 def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
-    """Outcome of every data-quality rule (expectations/*.json) on staging.kpi_values for this run:
+    """Outcome of every data-quality rule (expectations/*.json) on each value table for this run:
     one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
     value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
     no blocking check failed, like the exports it ships with; failures show on the checks."""
-    table = ".".join(KPI_VALUES.path)
-    outcomes = evaluate_value_table(read_table(warehouse, table), table)
+    tables = [".".join(key.path) for key in CHECKED_TABLES]
+    with warehouse.get_connection() as conn:
+        present = [table for table in tables if table_exists(conn, table)]
+    outcomes = [o for t in present for o in evaluate_value_table(read_table(warehouse, t), t)]
     network = load_municipalities().network_codes
     frame = report.report_rows(outcomes, network, dt.datetime.now(dt.UTC).replace(tzinfo=None))
     export = Path(files.exports_dir) / REPORT_FILE
@@ -45,8 +52,12 @@ def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg
             failed=int((frame["outcome"] == "fail").sum()),
             warned=int((frame["outcome"] == "warn").sum()),
             export=dg.MetadataValue.path(str(export)),
+            tables=", ".join(present),
         )
     return dg.MaterializeResult(metadata=metadata)
 
 
-defs = dg.Definitions(assets=[data_quality_report], asset_checks=[value_table_checks(KPI_VALUES)])
+defs = dg.Definitions(
+    assets=[data_quality_report],
+    asset_checks=[value_table_checks(key) for key in CHECKED_TABLES],
+)
