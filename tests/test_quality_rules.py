@@ -121,3 +121,16 @@ def test_missing_column_and_wrong_type_are_reported_not_raised():
     assert columns.problems[0].startswith("observed ['municipality_code'")  # the column list
     assert len(columns.failing) == len(frame)  # is_example as text, row by row
     assert "status" in outcomes["status_known"].problems[0]
+
+
+def test_gx_runs_without_progress_bars(capfd):
+    from asker_pipeline.quality import gx_runner
+
+    suite = {"name": "tiny", "expectations": [
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "value", "min_value": 0}, "meta": {"check": "value"}},
+    ]}
+    [result] = gx_runner.validate(pd.DataFrame({"value": [1.0, -1.0]}), suite)
+    assert not result["success"] and result["unexpected_index_list"] == [1]
+    captured = capfd.readouterr()
+    assert "Calculating Metrics" not in captured.err + captured.out
