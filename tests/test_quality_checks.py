@@ -31,8 +31,10 @@ def _graph(frame):
     return [kpi_values, value_table_checks(KPI_VALUES), scores, data_quality_report]
 
 
-def _run(frame, resources):
-    result = dg.materialize(_graph(frame), resources=resources, raise_on_error=False)
+def _run(frame, resources, run_config=None):
+    result = dg.materialize(
+        _graph(frame), resources=resources, raise_on_error=False, run_config=run_config
+    )
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
     return materialized, checks
@@ -51,7 +53,8 @@ def test_failing_blocking_check_stops_scoring(resources):
 
 def test_warn_check_does_not_block(resources, tmp_path, warehouse_path):
     odd = set_cell(clean_frame(), "EC: I: WS: 5C", "main", 2022, "value", 85.0)
-    materialized, checks = _run(odd, resources)
+    docs = {"ops": {"quality__data_quality_report": {"config": {"data_docs": True}}}}
+    materialized, checks = _run(odd, resources, run_config=docs)
     flagged = checks["household_sanitation_at_least_90"]
     assert not flagged.passed and flagged.severity == dg.AssetCheckSeverity.WARN
     assert all(c.passed for name, c in checks.items() if c.severity == dg.AssetCheckSeverity.ERROR)
@@ -63,6 +66,7 @@ def test_warn_check_does_not_block(resources, tmp_path, warehouse_path):
         ).fetchall()
     assert ("3203", "warn", 1) in outcomes and ("3201", "pass", 0) in outcomes
     assert (tmp_path / "exports" / "data_quality_report.csv").exists()
+    assert (warehouse_path.parent / "data_docs" / "index.html").exists()
 
 
 def test_the_same_checks_attach_to_another_value_table_in_one_line():

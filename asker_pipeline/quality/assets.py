@@ -3,17 +3,16 @@
 ``CHECKED_TABLES`` is every source table listed in ``values.assets.VALUE_SOURCES`` plus
 ``staging.kpi_values``: a source that adds itself there gets the same checks and report rows."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from asker_pipeline.metadata import table_metadata
-from asker_pipeline.quality import report
+from asker_pipeline.quality import gx_runner, report
 from asker_pipeline.quality.checks import read_table, value_table_checks
-from asker_pipeline.quality.outcomes import evaluate_value_table
+from asker_pipeline.quality.outcomes import evaluate_value_table, prepared_suite
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import ProjectFiles, WarehouseResource
 from asker_pipeline.values.assets import VALUE_SOURCES
@@ -23,6 +22,15 @@ KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
 CHECKED_TABLES: tuple[dg.AssetKey, ...] = (*VALUE_SOURCES, KPI_VALUES)
 REPORT_TABLE = "quality.data_quality_report"
 REPORT_FILE = "data_quality_report.csv"
+DATA_DOCS_DIR = "data_docs"
+
+
+class ReportConfig(dg.Config):
+    data_docs: bool = Field(
+        default=False,
+        description="Also render GX Data Docs (HTML) into data_docs/ next to the warehouse file "
+        "(a few seconds more).",
+    )
 
 
 @dg.asset(
@@ -31,7 +39,9 @@ REPORT_FILE = "data_quality_report.csv"
     group_name="quality",
     kinds={"duckdb", "pandas", "great_expectations"},
 )
-def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
+def data_quality_report(
+    config: ReportConfig, warehouse: WarehouseResource, files: ProjectFiles
+) -> dg.MaterializeResult:
     """Outcome of every data-quality rule (expectations/*.json) on each value table for this run:
     one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
     value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
@@ -39,7 +49,8 @@ def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg
     tables = [".".join(key.path) for key in CHECKED_TABLES]
     with warehouse.get_connection() as conn:
         present = [table for table in tables if table_exists(conn, table)]
-    outcomes = [o for t in present for o in evaluate_value_table(read_table(warehouse, t), t)]
+    frames = {table: read_table(warehouse, table) for table in present}
+    outcomes = [o for table, frame in frames.items() for o in evaluate_value_table(frame, table)]
     network = load_municipalities().network_codes
     frame = report.report_rows(outcomes, network, dt.datetime.now(dt.UTC).replace(tzinfo=None))
     export = Path(files.exports_dir) / REPORT_FILE
@@ -54,6 +65,11 @@ def data_quality_report(warehouse: WarehouseResource, files: ProjectFiles) -> dg
             export=dg.MetadataValue.path(str(export)),
             tables=", ".join(present),
         )
+    if config.data_docs:
+        docs = Path(warehouse.database).parent / DATA_DOCS_DIR
+        for table, values in frames.items():
+            gx_runner.build_data_docs(values, *prepared_suite(table), table, docs)
+        metadata["data_docs"] = dg.MetadataValue.path(str(docs / "index.html"))
     return dg.MaterializeResult(metadata=metadata)
 
 

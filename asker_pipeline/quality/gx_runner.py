@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,8 +16,8 @@ import pandas as pd
 RESULT_FORMAT = {"result_format": "COMPLETE", "include_unexpected_rows": False}
 
 
-@lru_cache(maxsize=1)
-def _batch_definition():
+def _context():
+    """An in-memory GX context: no files, no progress bars, no usage analytics."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -30,8 +31,12 @@ def _batch_definition():
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
     )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    asset = context.data_sources.add_pandas("frames").add_dataframe_asset("frame")
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    asset = _context().data_sources.add_pandas("frames").add_dataframe_asset("frame")
     return asset.add_batch_definition_whole_dataframe("whole frame")
 
 
@@ -74,3 +79,41 @@ def validate(
             }
         )
     return outcomes
+
+
+def build_data_docs(
+    frame: pd.DataFrame, suite: dict, parameters: dict[str, Any], table: str, directory: Path
+) -> None:
+    """Validate once more through a checkpoint that renders GX Data Docs (HTML) into
+    ``directory`` (index.html). Opt-in: rendering costs seconds."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    context = _context()
+    context.add_data_docs_site(
+        site_name="warehouse",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(directory),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    batch = context.data_sources.add_pandas("frames").add_dataframe_asset(table)
+    definition = batch.add_batch_definition_whole_dataframe("whole table")
+    gx_suite = context.suites.add(ExpectationSuite(**suite))
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=table, data=definition, suite=gx_suite)
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"{table} quality",
+            validation_definitions=[validation],
+            actions=[UpdateDataDocsAction(name="data docs")],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)

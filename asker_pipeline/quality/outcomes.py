@@ -35,14 +35,18 @@ def expected_columns(table: str) -> list[str]:
     return [*model.COLUMN_NAMES, *extra]
 
 
-def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+def prepared_suite(table: str) -> tuple[dict, dict]:
+    """The value suite as GX runs it on ``table``, and its parameters from the catalogue."""
     catalogue, history = load_catalogue(), load_municipalities()
     columns = expected_columns(table)
-    suite = suites.load(suites.VALUE_SUITE)
-    prepared = suites.prepare(suite, catalogue, columns)
-    results = gx_runner.validate(frame, prepared, suites.parameters(catalogue, history, columns))
+    prepared = suites.prepare(suites.load(suites.VALUE_SUITE), catalogue, columns)
+    return prepared, suites.parameters(catalogue, history, columns)
+
+
+def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    results = gx_runner.validate(frame, *prepared_suite(table))
     outcomes = []
-    for rule in suites.suite_rules(suite):
+    for rule in suites.suite_rules(suites.load(suites.VALUE_SUITE)):
         mine = [r for r in results if r["meta"].get("check") == rule.check]
         labels = sorted({label for r in mine for label in r["unexpected_index_list"]})
         failing = _with_detail(frame.loc[labels], rule.check)
