@@ -81,6 +81,11 @@ def test_rule_catches_its_defect(rule):
         assert len(outcome.failing) >= 1
         first = outcome.failing.iloc[0]
         assert first["municipality_code"] in ("3203", "9999") and first["kpi_code"]
+    if rule in CELL_DEFECTS:  # the offending value is shown on a failing row
+        seeded = CELL_DEFECTS[rule][3]
+        shown = {str(seeded), f"{seeded:g}" if isinstance(seeded, float) else str(seeded)}
+        rows = [" ".join(map(str, row)) for row in outcome.failing.itertuples()]
+        assert any(text in row for row in rows for text in shown)
 
 
 def test_severity_blocking_for_unusable_values_and_warn_for_plausibility():

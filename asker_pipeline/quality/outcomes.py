@@ -48,8 +48,7 @@ def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     outcomes = []
     for rule in suites.suite_rules(suites.load(suites.VALUE_SUITE)):
         mine = [r for r in results if r["meta"].get("check") == rule.check]
-        labels = sorted({label for r in mine for label in r["unexpected_index_list"]})
-        failing = _with_detail(frame.loc[labels], rule.check)
+        failing = _failing_rows(frame, mine)
         problems = tuple(
             r["error"] or f"observed {r['observed_value']}"
             for r in mine
@@ -59,9 +58,20 @@ def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     return outcomes
 
 
-def _with_detail(rows: pd.DataFrame, check: str) -> pd.DataFrame:
+def _cell(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _failing_rows(frame: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
+    """The rows that failed, each with the offending cells as its ``detail``."""
+    details: dict[object, str] = {}
+    for result in results:
+        for label in result["unexpected_index_list"]:
+            cells = ", ".join(f"{c} = {_cell(frame.at[label, c])}" for c in result["columns"])
+            details.setdefault(label, cells)
+    rows = frame.loc[sorted(details)]
     present = [c for c in plausibility.FAILING_COLUMNS if c in rows.columns]
-    out = rows.loc[:, present].assign(detail=f"failed {check}")
+    out = rows.loc[:, present].assign(detail=[details[label] for label in rows.index])
     return out.reindex(columns=plausibility.FAILING_COLUMNS).reset_index(drop=True)
 
 

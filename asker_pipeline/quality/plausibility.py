@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-FAILING_COLUMNS = ["municipality_code", "year", "kpi_code", "data_point", "value", "detail"]
+FAILING_COLUMNS = ["municipality_code", "year", "kpi_code", "data_point", "value", "unit", "detail"]
 _PLACE = ["municipality_code", "year"]
 
 

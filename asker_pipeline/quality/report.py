@@ -29,7 +29,8 @@ def _first(rows: pd.DataFrame) -> str | None:
     if rows.empty:
         return None
     row = rows.iloc[0]
-    return f"{row['year']} {row['kpi_code']} {row['data_point']} = {row['value']}: {row['detail']}"
+    value = f"{row['value']} {row['unit']}"
+    return f"{row['year']} {row['kpi_code']} {row['data_point']} = {value}: {row['detail']}"
 
 
 def report_rows(
