@@ -105,8 +105,8 @@ def prepare(suite: dict, catalogue: Catalogue, columns: list[str]) -> dict:
         meta = expectation.get("meta", {})
         if meta.get("for_each_unit"):
             # Units with the same range share one expectation (fewer passes over the frame).
-            ranges = units.assign(lo=units["min_value"], hi=units["max_value"])
-            for (lo, hi), same in ranges.groupby(["lo", "hi"], dropna=False, sort=False):
+            by_range = units.groupby(["min_value", "max_value"], dropna=False, sort=False)
+            for (lo, hi), same in by_range:
                 bounds = {"unit_min": _bound(lo), "unit_max": _bound(hi)}
                 kwargs = _fill(expectation["kwargs"], bounds)
                 kwargs["row_condition"] = _units_condition(sorted(same["unit"]))
