@@ -10,6 +10,7 @@ import dagster as dg
 from asker_pipeline import jobs, resources
 from asker_pipeline.exports import assets as exports
 from asker_pipeline.opendata import assets as opendata
+from asker_pipeline.quality import assets as quality
 from asker_pipeline.reference import assets as reference
 from asker_pipeline.scoring import assets as scoring
 from asker_pipeline.spreadsheets import assets as spreadsheets
@@ -20,6 +21,7 @@ defs = dg.Definitions.merge(
     values.defs,
     spreadsheets.defs,
     opendata.defs,
+    quality.defs,
     scoring.defs,
     exports.defs,
     dg.Definitions(

@@ -1,0 +1,79 @@
+"""Checks on every value table and the ``quality.data_quality_report`` asset.
+
+``CHECKED_TABLES`` is every source table listed in ``values.assets.VALUE_SOURCES`` plus
+``staging.kpi_values``: a source that adds itself there gets the same checks and report rows."""
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from asker_pipeline.metadata import table_metadata
+from asker_pipeline.quality import gx_runner, report
+from asker_pipeline.quality.checks import read_table, value_table_checks
+from asker_pipeline.quality.outcomes import evaluate_value_table, prepared_suite
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.values.assets import VALUE_SOURCES
+from asker_pipeline.warehouse import replace_table, table_exists
+
+KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
+CHECKED_TABLES: tuple[dg.AssetKey, ...] = (*VALUE_SOURCES, KPI_VALUES)
+REPORT_TABLE = "quality.data_quality_report"
+REPORT_FILE = "data_quality_report.csv"
+DATA_DOCS_DIR = "data_docs"
+
+
+class ReportConfig(dg.Config):
+    data_docs: bool = Field(
+        default=False,
+        description="Also render GX Data Docs (HTML) into data_docs/ next to the warehouse file "
+        "(a few seconds more).",
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey(["quality", "data_quality_report"]),
+    deps=list(CHECKED_TABLES),
+    group_name="quality",
+    kinds={"duckdb", "pandas", "great_expectations"},
+)
+def data_quality_report(
+    config: ReportConfig, warehouse: WarehouseResource, files: ProjectFiles
+) -> dg.MaterializeResult:
+    """Outcome of every data-quality rule (expectations/*.json) on each value table for this run:
+    one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
+    value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
+    no blocking check failed, like the exports it ships with; failures show on the checks."""
+    tables = [".".join(key.path) for key in CHECKED_TABLES]
+    with warehouse.get_connection() as conn:
+        present = [table for table in tables if table_exists(conn, table)]
+    frames = {table: read_table(warehouse, table) for table in present}
+    outcomes = [o for table, frame in frames.items() for o in evaluate_value_table(frame, table)]
+    network = load_municipalities().network_codes
+    frame = report.report_rows(outcomes, network, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    export = Path(files.exports_dir) / REPORT_FILE
+    export.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(export, index=False)
+    with warehouse.get_connection() as conn:
+        replace_table(conn, REPORT_TABLE, frame, ddl=report.ddl())
+        metadata = table_metadata(
+            conn, REPORT_TABLE,
+            failed=int((frame["outcome"] == "fail").sum()),
+            warned=int((frame["outcome"] == "warn").sum()),
+            export=dg.MetadataValue.path(str(export)),
+            tables=", ".join(present),
+        )
+    if config.data_docs:
+        docs = Path(warehouse.database).parent / DATA_DOCS_DIR
+        for table, values in frames.items():
+            gx_runner.build_data_docs(values, *prepared_suite(table), table, docs)
+        metadata["data_docs"] = dg.MetadataValue.path(str(docs / "index.html"))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+defs = dg.Definitions(
+    assets=[data_quality_report],
+    asset_checks=[value_table_checks(key) for key in CHECKED_TABLES],
+)

@@ -1,0 +1,127 @@
+"""The rule files in ``expectations/``: read them, list their checks, fill them from the catalogue.
+
+``kpi_values.json`` is a GX 1.x expectation suite. Expectations that share ``meta.check`` form one
+Dagster asset check. Value sets that belong to the catalogue are ``{"$PARAMETER": name}``
+placeholders, filled by ``parameters()``; an expectation with ``meta.for_each_unit`` is a template
+repeated for each range in assets/units.csv (``unit_min``/``unit_max``), on the rows of the units
+with that range;
+``meta.selected_rows_only`` restricts it to ``is_selected`` rows where the table has that column.
+``plausibility.json`` lists the cross-KPI rules (``plausibility.py``). Reading the files needs only
+the standard library, so declaring the checks costs nothing when the code location loads."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from asker_pipeline.paths import EXPECTATIONS_DIR
+from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.reference.municipalities import MunicipalityHistory
+from asker_pipeline.values import model
+
+VALUE_SUITE = "kpi_values"
+PLAUSIBILITY = "plausibility"
+#: GX expectation severity -> Dagster check severity (GX's default is "critical").
+SEVERITIES = {"critical": "ERROR", "warning": "WARN", "info": "WARN"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: str  # the Dagster check name
+    description: str
+    severity: str  # "ERROR" (blocking) or "WARN"
+
+
+@lru_cache
+def load(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
+    path = directory / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON: {error}") from error
+
+
+def suite_rules(suite: dict) -> list[Rule]:
+    """One rule per distinct ``meta.check``, in file order; the first expectation describes it."""
+    rules: dict[str, Rule] = {}
+    for expectation in suite["expectations"]:
+        meta = expectation.get("meta", {})
+        check = meta.get("check")
+        if not check:
+            raise ValueError(f"suite {suite['name']}: no meta.check in {expectation}")
+        severity = SEVERITIES[expectation.get("severity", "critical")]
+        rules.setdefault(check, Rule(check, meta.get("description", check), severity))
+    return list(rules.values())
+
+
+def plausibility_rules(rules_file: dict) -> list[Rule]:
+    return [Rule(r["check"], r["description"], "WARN") for r in rules_file["rules"]]
+
+
+def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list[str]) -> dict:
+    """Values for the suite's ``$PARAMETER`` placeholders, from the catalogue and the model."""
+    points = catalogue.data_points
+    return {
+        "columns": list(columns),
+        "kpi_codes": sorted(catalogue.kpis["code"]),
+        "units": sorted(catalogue.units["unit"]),
+        "data_points": sorted(zip(points["kpi_code"], points["data_point"], strict=True)),
+        "kpi_units": sorted(set(zip(points["kpi_code"], points["unit"], strict=True))),
+        "statuses": list(model.STATUS_KEYS),
+        "latest_year": dt.date.today().year + 1,
+        "network_codes": sorted(history.network_codes),
+        "known_codes": sorted(history.codes["code"]),
+        # one known code, or several joined by "+" (open data sums merged predecessors)
+        "known_codes_pattern": "^(?:{0})(?:\\+(?:{0}))*$".format("|".join(sorted(history.codes["code"]))),
+    }
+
+
+def _units_condition(units: list[str]) -> dict:
+    return {"type": "comparison", "column": {"name": "unit"}, "operator": "IN", "parameter": units}
+
+
+def _bound(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _fill(kwargs: dict, values: dict) -> dict:
+    return {
+        key: values[value["$PARAMETER"]]
+        if isinstance(value, dict) and value.get("$PARAMETER") in values
+        else value
+        for key, value in kwargs.items()
+    }
+
+
+def prepare(suite: dict, catalogue: Catalogue, columns: list[str]) -> dict:
+    """The suite as GX runs it on one table: unit templates expanded, row filters applied."""
+    units = catalogue.units
+    expanded = []
+    for expectation in suite["expectations"]:
+        meta = expectation.get("meta", {})
+        if meta.get("for_each_unit"):
+            # Units with the same range share one expectation (fewer passes over the frame).
+            by_range = units.groupby(["min_value", "max_value"], dropna=False, sort=False)
+            for (lo, hi), same in by_range:
+                bounds = {"unit_min": _bound(lo), "unit_max": _bound(hi)}
+                kwargs = _fill(expectation["kwargs"], bounds)
+                kwargs["row_condition"] = _units_condition(sorted(same["unit"]))
+                expanded.append({**copy.deepcopy(expectation), "kwargs": kwargs})
+        elif meta.get("selected_rows_only") and "is_selected" in columns:
+            kwargs = {
+                **expectation["kwargs"],
+                "row_condition": {
+                    "type": "comparison", "column": {"name": "is_selected"},
+                    "operator": "==", "parameter": True,
+                },
+            }
+            expanded.append({**copy.deepcopy(expectation), "kwargs": kwargs})
+        else:
+            expanded.append(copy.deepcopy(expectation))
+    return {"name": suite["name"], "expectations": expanded, "meta": suite.get("meta", {})}
