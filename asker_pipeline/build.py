@@ -5,8 +5,9 @@ Two steps, because partitioned and unpartitioned assets cannot share one run:
 1. **Workbooks, per municipality.** The spreadsheet load (``raw/spreadsheet_values``,
    ``..._quarantine``, ``..._loads``) has one dynamic partition per municipality. The partitions
    for the workbooks found in ``<sources>/spreadsheets/`` are registered (a new partner's workbook
-   just adds one), and ``load_spreadsheets`` runs once per registered partition, so a municipality
-   whose workbooks were removed is emptied too.
+   just adds one), and ``load_spreadsheets`` runs once over the range of every registered partition
+   (as a single-run backfill does), so a municipality whose workbooks were removed is emptied too
+   and the checks on the loaded table run once, not once per municipality.
 2. **Everything else.** ``build_all`` materializes every unpartitioned asset, in dependency
    order; ``staging/kpi_values`` reads the tables step 1 wrote.
 
@@ -20,6 +21,10 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from asker_pipeline.resources import ENV_DEFAULTS
 
@@ -32,7 +37,11 @@ from asker_pipeline.spreadsheets.store import partition_keys  # noqa: E402
 
 
 def instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
 
 
 #: Console logs at INFO: Dagster's DEBUG events drown what a person wants to see.
@@ -48,21 +57,32 @@ def _sources_dir(resources: dict[str, object] | None) -> Path:
 def materialize_everything(
     dagster_instance: dg.DagsterInstance, resources: dict[str, object] | None = None
 ) -> list[dg.ExecuteInProcessResult]:
-    """Step 1 (one run per workbook partition), then step 2 (``build_all``); every run's result."""
+    """Step 1 (one run over every workbook partition), then step 2 (``build_all``); each run's result."""
     found = partition_keys(_sources_dir(resources), reference_context())
     known = set(dagster_instance.get_dynamic_partitions(PARTITIONS.name))
     new = [key for key in found if key not in known]
     if new:
         dagster_instance.add_dynamic_partitions(PARTITIONS.name, new)
     results = []
-    loader = defs.resolve_job_def("load_spreadsheets")
-    for key in sorted(known | set(found)):
-        results.append(loader.execute_in_process(
-            partition_key=key, instance=dagster_instance, resources=resources, raise_on_error=False,
-            run_config=QUIET,
-        ))
-    results.append(defs.resolve_job_def("build_all").execute_in_process(
-        instance=dagster_instance, resources=resources, raise_on_error=False, run_config=QUIET))
+    keys = dagster_instance.get_dynamic_partitions(PARTITIONS.name)  # in the order they were added
+    if keys:  # every municipality in one run, as a single-run backfill from the UI does
+        results.append(
+            defs.resolve_job_def("load_spreadsheets").execute_in_process(
+                instance=dagster_instance,
+                resources=resources,
+                raise_on_error=False,
+                run_config=QUIET,
+                tags={
+                    ASSET_PARTITION_RANGE_START_TAG: keys[0],
+                    ASSET_PARTITION_RANGE_END_TAG: keys[-1],
+                },
+            )
+        )
+    results.append(
+        defs.resolve_job_def("build_all").execute_in_process(
+            instance=dagster_instance, resources=resources, raise_on_error=False, run_config=QUIET
+        )
+    )
     return results
 
 
@@ -75,16 +95,20 @@ def main() -> int:
         for event in result.get_asset_materialization_events()
         if event.asset_key
     ]
-    print(f"materialized {len(set(materialized))} assets ({len(results)} runs) "
-          f"into {os.environ.get('ASKER_WAREHOUSE')}")
+    print(
+        f"materialized {len(set(materialized))} assets ({len(results)} runs) "
+        f"into {os.environ.get('ASKER_WAREHOUSE')}"
+    )
     failed = False
     for result in results:
         if not result.success:
             failed = True
             for event in result.all_events:
                 if event.is_step_failure:
-                    print(f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
-                          file=sys.stderr)
+                    print(
+                        f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
+                        file=sys.stderr,
+                    )
     return 1 if failed else 0
 
 

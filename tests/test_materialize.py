@@ -9,8 +9,8 @@ from asker_pipeline.build import materialize_everything
 def test_full_materialization(resources, warehouse_path):
     results = materialize_everything(dg.DagsterInstance.ephemeral(), resources)
     assert all(r.success for r in results)
-    result = results[-1]  # build_all; the ones before load the workbooks, one per municipality
-    assert len(results) == 6
+    result = results[-1]  # build_all; the one before loads every municipality's workbooks
+    assert len(results) == 2
 
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM reference.kpi_catalogue").fetchone() == (91,)

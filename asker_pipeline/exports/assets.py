@@ -2,11 +2,12 @@
 all under ``files.exports_dir``. Keys are ``["exports", ...]``: they are files, not tables."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pandas as pd
 
-from asker_pipeline.exports import excel, manifest, parquet
+from asker_pipeline.exports import manifest
 from asker_pipeline.exports.files import remove_stale, write_bytes_atomic
 from asker_pipeline.metadata import files_metadata, frame_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
@@ -15,6 +16,9 @@ from asker_pipeline.resources import ProjectFiles, WarehouseResource
 from asker_pipeline.scoring import scores, tables
 from asker_pipeline.scoring.targets import load_targets
 from asker_pipeline.warehouse import table_exists
+
+if TYPE_CHECKING:
+    from asker_pipeline.exports import excel
 
 GROUP = "exports"
 MART_KEYS = [dg.AssetKey(t.split(".")) for t in tables.TABLES]
@@ -41,6 +45,8 @@ def parquet_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mat
     """One Parquet file per marts table (exports/parquet/<table>.parquet), rows in a fixed order,
     with KPI data points (names, unit, direction, target), unit labels and versions in the schema
     metadata (``asker.*`` keys)."""
+    from asker_pipeline.exports import parquet  # pyarrow: imported when exporting, not on load
+
     versions, points, units = _versions()
     folder = Path(files.exports_dir) / "parquet"
     written: dict[Path, int] = {}
@@ -72,7 +78,9 @@ def parquet_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mat
     )
 
 
-def workbook_data(conn, code: str, versions: dict[str, str]) -> excel.WorkbookData:
+def workbook_data(conn, code: str, versions: dict[str, str]) -> "excel.WorkbookData":
+    from asker_pipeline.exports import excel
+
     network = load_municipalities().municipalities
     row = network[network["code"] == code].iloc[0]
     is_subject = row["role"] == "subject"
@@ -155,6 +163,8 @@ def excel_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mater
     """An Excel benchmark workbook for Asker and for each partner (exports/excel/): "Les meg"
     (what, sources, method, versions, example-data notice), overview, KPIs with coloured bands,
     comparison, data quality and the not-reported list. Formula-safe and byte-reproducible."""
+    from asker_pipeline.exports import excel  # openpyxl: imported when exporting, not on load
+
     versions, _, _ = _versions()
     folder = Path(files.exports_dir) / "excel"
     network = load_municipalities().municipalities

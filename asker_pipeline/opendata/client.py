@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 from asker_pipeline.opendata import jsonstat
 
@@ -146,6 +147,8 @@ class PxWebClient:
         clock: Callable[[], float] = time.monotonic,
         user_agent: str = USER_AGENT,
     ):
+        import requests  # imported when a client is made, not when the code location loads
+
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
@@ -172,6 +175,8 @@ class PxWebClient:
         cached = self._cache_read(query)
         if cached is not None:
             return cached
+        import requests
+
         url = f"{self.base_url}/tables/{query.table_id}/data"
         get_url = requests.Request("GET", url, params=query.params()).prepare().url or ""
         if len(get_url) <= self.max_get_url:
@@ -185,6 +190,8 @@ class PxWebClient:
         return jsonstat.parse(text)
 
     def _send(self, method: str, url: str, params=None, json_body=None, validate: bool = False):
+        import requests
+
         last_error = "no attempt made"
         for attempt in range(self.max_retries + 1):
             self._pace()

@@ -82,9 +82,7 @@ def _year(period: str) -> int:
     return int(match.group(1))
 
 
-def _break_notes(
-    history: MunicipalityHistory, current: str, year: int
-) -> list[str]:
+def _break_notes(history: MunicipalityHistory, current: str, year: int) -> list[str]:
     breaks = history.series_breaks(current)
     later = breaks[breaks["year"] > year]
     notes = []
@@ -96,9 +94,7 @@ def _break_notes(
     return notes
 
 
-def harmonise(
-    frame: pd.DataFrame, series: Series, history: MunicipalityHistory
-) -> pd.DataFrame:
+def harmonise(frame: pd.DataFrame, series: Series, history: MunicipalityHistory) -> pd.DataFrame:
     """Decoded observations of one series -> one row per today's municipality and year."""
     cells = collapse(frame, series)
     network = set(history.network_codes)

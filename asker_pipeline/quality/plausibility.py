@@ -72,8 +72,10 @@ def year_over_year(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
     consecutive = previous["year"] == ordered["year"] - 1
     change = (ordered["value"] - previous["value"]).abs()
     relative = change / previous["value"].abs()
-    bad_mask = consecutive & (change > rule["min_absolute_change"]) & (
-        (relative > rule["max_relative_change"]) | (previous["value"] == 0)
+    bad_mask = (
+        consecutive
+        & (change > rule["min_absolute_change"])
+        & ((relative > rule["max_relative_change"]) | (previous["value"] == 0))
     )
     bad = ordered[bad_mask]
     before = previous.loc[bad_mask, "value"]

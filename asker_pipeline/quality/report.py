@@ -40,17 +40,36 @@ def report_rows(
     rows = []
     for outcome in outcomes:
         rule = outcome.rule
-        base = {"checked_at": checked_at, "table_name": outcome.table, "rule": rule.check,
-                "severity": rule.severity, "description": rule.description}
+        base = {
+            "checked_at": checked_at,
+            "table_name": outcome.table,
+            "rule": rule.check,
+            "severity": rule.severity,
+            "description": rule.description,
+        }
         bad = "fail" if rule.severity == "ERROR" else "warn"
         if outcome.problems:
-            rows.append({**base, "municipality_code": None, "outcome": bad, "failing_rows": 0,
-                         "first_failure": "; ".join(outcome.problems)})
+            rows.append(
+                {
+                    **base,
+                    "municipality_code": None,
+                    "outcome": bad,
+                    "failing_rows": 0,
+                    "first_failure": "; ".join(outcome.problems),
+                }
+            )
         failing = outcome.failing
         named = set(failing["municipality_code"].dropna().astype(str))
         codes = sorted(set(municipality_codes) | named)
         for code in codes:
             mine = failing[failing["municipality_code"] == code]
-            rows.append({**base, "municipality_code": code, "outcome": bad if len(mine) else "pass",
-                         "failing_rows": len(mine), "first_failure": _first(mine)})
+            rows.append(
+                {
+                    **base,
+                    "municipality_code": code,
+                    "outcome": bad if len(mine) else "pass",
+                    "failing_rows": len(mine),
+                    "first_failure": _first(mine),
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMN_NAMES)

@@ -78,7 +78,9 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
         "network_codes": sorted(history.network_codes),
         "known_codes": sorted(history.codes["code"]),
         # one known code, or several joined by "+" (open data sums merged predecessors)
-        "known_codes_pattern": "^(?:{0})(?:\\+(?:{0}))*$".format("|".join(sorted(history.codes["code"]))),
+        "known_codes_pattern": "^(?:{0})(?:\\+(?:{0}))*$".format(
+            "|".join(sorted(history.codes["code"]))
+        ),
     }
 
 
@@ -117,8 +119,10 @@ def prepare(suite: dict, catalogue: Catalogue, columns: list[str]) -> dict:
             kwargs = {
                 **expectation["kwargs"],
                 "row_condition": {
-                    "type": "comparison", "column": {"name": "is_selected"},
-                    "operator": "==", "parameter": True,
+                    "type": "comparison",
+                    "column": {"name": "is_selected"},
+                    "operator": "==",
+                    "parameter": True,
                 },
             }
             expanded.append({**copy.deepcopy(expectation), "kwargs": kwargs})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -76,7 +76,19 @@ class Catalogue:
         return merged.set_index(["kpi_code", "data_point"], drop=False)
 
 
+def files_stamp(directory: Path, names: tuple[str, ...]) -> tuple:
+    """Changes whenever one of the files does: the key of the per-process caches below."""
+    return tuple((name, (directory / name).stat().st_mtime_ns) for name in (*names, "versions.yaml"))
+
+
 def load_catalogue(directory: Path = ASSETS_DIR) -> Catalogue:
+    """The validated catalogue, read once per process and again only when a file changes
+    (every asset and check asks for it; reading and validating costs ~50 ms)."""
+    return _load_catalogue(Path(directory), files_stamp(Path(directory), FILES))
+
+
+@lru_cache(maxsize=4)
+def _load_catalogue(directory: Path, _stamp: tuple) -> Catalogue:
     kpis = read_csv(directory / "kpi_catalogue.csv")
     points = read_csv(directory / "kpi_data_points.csv")
     units = read_csv(directory / "units.csv")

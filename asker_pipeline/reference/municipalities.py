@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.catalogue import (
     CatalogueError,
     files_sha256,
+    files_stamp,
     read_csv,
     reference_version,
 )
@@ -147,6 +148,12 @@ class MunicipalityHistory:
 
 
 def load_municipalities(directory: Path = ASSETS_DIR) -> MunicipalityHistory:
+    """The validated history, read once per process and again only when a file changes."""
+    return _load_municipalities(Path(directory), files_stamp(Path(directory), FILES))
+
+
+@lru_cache(maxsize=4)
+def _load_municipalities(directory: Path, _stamp: tuple) -> MunicipalityHistory:
     municipalities = read_csv(directory / "municipalities.csv")
     codes = read_csv(directory / "municipality_codes.csv")
     changes = read_csv(directory / "municipality_changes.csv")

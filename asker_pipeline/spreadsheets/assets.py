@@ -21,7 +21,6 @@ from asker_pipeline.resources import ProjectFiles, WarehouseResource
 from asker_pipeline.spreadsheets import store
 from asker_pipeline.spreadsheets.layout import TEMPLATE_VERSION
 from asker_pipeline.spreadsheets.read import ReadContext, partition_key
-from asker_pipeline.spreadsheets.template import build_workbook, workbook_file_name, write_workbook
 
 GROUP = "spreadsheets"
 PARTITIONS = dg.DynamicPartitionsDefinition(name="spreadsheet_municipality")
@@ -52,6 +51,13 @@ def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg
     configured reporting year, generated from the catalogue: one row per KPI data point, protected
     descriptive columns, validated numeric cells, data-quality dropdown, instructions in Norwegian
     and English. Written to <exports>/templates/<code>_<name>_<year>.xlsx."""
+    # openpyxl costs ~0.2 s to import: keep it out of loading the code location
+    from asker_pipeline.spreadsheets.template import (
+        build_workbook,
+        workbook_file_name,
+        write_workbook,
+    )
+
     catalogue = load_catalogue()
     network = load_municipalities().municipalities
     folder = Path(files.exports_dir) / TEMPLATES_FOLDER

@@ -61,7 +61,9 @@ def kpi_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
     precedence rule applied: ``is_selected`` marks the value scoring uses; the others are kept."""
     with warehouse.get_connection() as conn, transaction(conn):
         # A source that has never been loaded (no partition run yet) has no table: skip it.
-        sources = [t for t in (".".join(key.path) for key in VALUE_SOURCES) if table_exists(conn, t)]
+        sources = [
+            t for t in (".".join(key.path) for key in VALUE_SOURCES) if table_exists(conn, t)
+        ]
         conn.execute(f"CREATE OR REPLACE TABLE {TABLE} ({model.ddl(EXTRA_COLUMNS)})")
         if sources:
             conn.execute(f"INSERT INTO {TABLE} BY NAME {stack_sql(sources)}")
