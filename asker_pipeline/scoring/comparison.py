@@ -117,12 +117,23 @@ def compare(
     )
     reported = reported[reported["unit"] == reported["dp_unit"]]  # same unit only
     rows = []
-    for (code, dp), group in reported.groupby(["kpi_code", "data_point"], sort=True):
-        ref_year = year if year is not None else reference_year(group, subject, max_distance)
-        picked = pick_years(group, ref_year, max_distance).sort_values("municipality_code")
-        if picked.empty:
-            continue
-        info = points[(points["kpi_code"] == code) & (points["data_point"] == dp)].iloc[0]
+    keys = ["kpi_code", "data_point"]
+    ref_years = {
+        key: year if year is not None else reference_year(group, subject, max_distance)
+        for key, group in reported.groupby(keys, sort=False)
+    }
+    reported = reported.assign(
+        _ref=[
+            ref_years[key] for key in zip(reported["kpi_code"], reported["data_point"], strict=True)
+        ]
+    )
+    # one pick over every data point (each against its own reference year), not one per group
+    picked_all = pick_years(reported, reported["_ref"], max_distance)
+    infos = points.set_index(keys)
+    for (code, dp), picked in picked_all.groupby(keys, sort=True):
+        picked = picked.sort_values("municipality_code")
+        ref_year = ref_years[(code, dp)]
+        info = infos.loc[(code, dp)]
         vals = [float(v) for v in picked["value"]]
         ranks = rank(vals, info["direction"])
         for i, r in enumerate(picked.itertuples(index=False)):

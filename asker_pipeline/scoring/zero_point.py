@@ -117,9 +117,10 @@ PROGRESS_COLUMNS = [
 ]
 
 
-def pick_years(values: pd.DataFrame, year: int, max_distance: int) -> pd.DataFrame:
+def pick_years(values: pd.DataFrame, year: int | pd.Series, max_distance: int) -> pd.DataFrame:
     """Per municipality and data point, the row of ``year``; else the nearest reported year within
-    ``max_distance`` (the earlier on a tie). Reported rows are preferred to other statuses."""
+    ``max_distance`` (the earlier on a tie). Reported rows are preferred to other statuses.
+    ``year`` may be a Series aligned with ``values``: a reference year per row."""
     if values.empty:
         return values.iloc[0:0]
     v = values.assign(
