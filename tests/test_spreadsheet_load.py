@@ -163,3 +163,24 @@ def test_template_asset_writes_a_workbook_per_municipality(tmp_path):
             "1508_alesund_2024.xlsx",
         ]
     )
+
+
+def test_parallel_readers_load_exactly_what_one_process_loads(tmp_path, monkeypatch):
+    """Many workbooks are parsed in forked workers; the tables must not differ from a serial load."""
+    from asker_pipeline.spreadsheets import store
+
+    for i, (code, name) in enumerate(
+        [("3203", "asker"), ("3201", "baerum"), ("5001", "trondheim")]
+    ):
+        put(tmp_path, f"{code}_{name}_2019.xlsx", f"{i + 1},5", code=code, mtime=1_700_000_000)
+    put(tmp_path, "1103_stavanger_2019.xlsx", "not a number", code="1103", mtime=1_700_000_000)
+    (tmp_path / "spreadsheets" / "1508_alesund_2019.xlsx").write_bytes(b"not a zip")
+    keys = partition_keys(tmp_path, CONTEXT)
+    loaded = {}
+    for parallel_from in (10_000, 2):
+        monkeypatch.setattr(store, "PARALLEL_FROM", parallel_from)
+        with connect_warehouse(tmp_path / f"w{parallel_from}.duckdb") as connection:
+            store.load_partitions(connection, keys, tmp_path, CONTEXT, now=T0)
+            loaded[parallel_from] = tables(connection)
+    assert loaded[2] == loaded[10_000]
+    assert len(loaded[2]["spreadsheet_values"]) > 300 and loaded[2]["spreadsheet_quarantine"]

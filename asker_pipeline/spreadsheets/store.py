@@ -8,6 +8,11 @@ it replaced for the same municipality and year."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,6 +194,27 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
 #: Partitions written per transaction when many are loaded at once (bounds memory).
 CHUNK = 25
+#: From this many workbooks on, they are parsed in worker processes (openpyxl is CPU-bound).
+PARALLEL_FROM = 32
+
+_worker_context: ReadContext | None = None  # set in the parent before the workers fork
+
+
+def _read_in_worker(files: list[Path], sources_dir: Path) -> list[WorkbookResult]:
+    return read_partition(files, sources_dir, _worker_context)
+
+
+@contextmanager
+def _reader_pool(n_files: int, context: ReadContext) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of forked readers, one per core, when there are enough workbooks to pay for it."""
+    global _worker_context
+    workers = min(os.cpu_count() or 1, 8)
+    if n_files < PARALLEL_FROM or workers < 2:
+        yield None
+        return
+    _worker_context = context
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 def load_partitions(
@@ -204,8 +230,15 @@ def load_partitions(
     plan = PartitionLoad(
         model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS)
     )
-    for start in range(0, len(keys), CHUNK):
-        plan = _load_chunk(conn, keys[start : start + CHUNK], sources_dir, context, files, now)
+    n_files = sum(len(files.get(key, [])) for key in keys)
+    chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
+    with _reader_pool(n_files, context) as pool:
+        if pool is None:
+            reads = (_read_chunk(chunk, files, sources_dir, context) for chunk in chunks)
+        else:
+            reads = _read_ahead(pool, chunks, files, sources_dir)
+        for chunk, results in zip(chunks, reads, strict=True):
+            plan = _write_chunk(conn, chunk, results, now)
     return plan
 
 
@@ -217,13 +250,32 @@ def load_partition(
     now: datetime | None = None,
 ) -> PartitionLoad:
     """Read one partition's workbooks and write all three tables in one transaction."""
-    files = files_by_partition(workbook_files(sources_dir), context)
-    return _load_chunk(conn, [key], sources_dir, context, files, now)
+    return load_partitions(conn, [key], sources_dir, context, now)
 
 
-def _load_chunk(conn, keys, sources_dir, context, files, now) -> PartitionLoad:
+def _read_chunk(keys, files, sources_dir, context) -> dict[str, list[WorkbookResult]]:
+    return {key: read_partition(files.get(key, []), sources_dir, context) for key in keys}
+
+
+def _read_ahead(pool, chunks, files, sources_dir, ahead: int = 2):
+    """Each chunk's reads, in order, with the next ``ahead`` chunks already being parsed by the
+    workers while this one is written (memory stays bounded by ``ahead`` chunks)."""
+    submitted = []
+    for index in range(len(chunks)):
+        while len(submitted) < min(index + 1 + ahead, len(chunks)):
+            chunk = chunks[len(submitted)]
+            submitted.append(
+                {
+                    key: pool.submit(_read_in_worker, files.get(key, []), sources_dir)
+                    for key in chunk
+                }
+            )
+        futures, submitted[index] = submitted[index], None
+        yield {key: future.result() for key, future in futures.items()}
+
+
+def _write_chunk(conn, keys, results, now) -> PartitionLoad:
     now = now or datetime.now(UTC)
-    results = {key: read_partition(files.get(key, []), sources_dir, context) for key in keys}
     with transaction(conn):
         ensure_tables(conn)
         history = conn.execute(

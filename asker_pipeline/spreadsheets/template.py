@@ -145,10 +145,12 @@ def build_workbook(
             if column.editable:
                 cell.protection = Protection(locked=False)
                 cell.fill = _INPUT_FILL
-        quality.add(f"{letter['data_quality']}{row}")
-        counts.add(f"{letter['numerator']}{row}")
-        counts.add(f"{letter['denominator']}{row}")
         by_unit[point["unit"]].append(f"{letter['value']}{row}")
+    # Whole-column ranges, not one reference per cell: a smaller sheet that opens faster.
+    rows = f"{HEADER_ROW + 1}:{{0}}{HEADER_ROW + len(points)}"
+    quality.add(f"{letter['data_quality']}{rows.format(letter['data_quality'])}")
+    counts.add(f"{letter['numerator']}{rows.format(letter['numerator'])}")
+    counts.add(f"{letter['denominator']}{rows.format(letter['denominator'])}")
     for validation in (quality, counts):
         sheet.add_data_validation(validation)
     for unit, cells in by_unit.items():
