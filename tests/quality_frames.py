@@ -32,11 +32,21 @@ CLEAN_POINTS = [
 
 def _row(code, point, unit, value, year, **extra) -> dict:
     return {
-        "municipality_code": "3203", "source_municipality_code": "3203", "year": year,
-        "kpi_code": code, "data_point": point, "value": value, "unit": unit,
-        "status": "reported", "source_kind": "spreadsheet",
-        "source_ref": f"example.xlsx {code} {point} {year}", "loaded_at": "2026-01-01",
-        "is_example": True, "precedence": 1, "is_selected": True, "superseded_by": None,
+        "municipality_code": "3203",
+        "source_municipality_code": "3203",
+        "year": year,
+        "kpi_code": code,
+        "data_point": point,
+        "value": value,
+        "unit": unit,
+        "status": "reported",
+        "source_kind": "spreadsheet",
+        "source_ref": f"example.xlsx {code} {point} {year}",
+        "loaded_at": "2026-01-01",
+        "is_example": True,
+        "precedence": 1,
+        "is_selected": True,
+        "superseded_by": None,
         **extra,
     }
 
@@ -48,8 +58,19 @@ def clean_frame() -> pd.DataFrame:
     the spreadsheet (same key, not selected), which the rules must accept."""
     rows = [_row(*p, year=y) for y in (2021, 2022) for p in CLEAN_POINTS]
     rows.append(_row("SC: SH: SI: 2C", "main", "gini", None, 2022, status="not_reported"))
-    rows.append(_row("EC: ICT: ICT: 1C", "main", "percent", 94.0, 2022, source_kind="open_data",
-                     precedence=2, is_selected=False, superseded_by="example.xlsx"))
+    rows.append(
+        _row(
+            "EC: ICT: ICT: 1C",
+            "main",
+            "percent",
+            94.0,
+            2022,
+            source_kind="open_data",
+            precedence=2,
+            is_selected=False,
+            superseded_by="example.xlsx",
+        )
+    )
     return as_table(pd.DataFrame(rows))
 
 

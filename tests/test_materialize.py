@@ -54,8 +54,11 @@ def test_rematerializing_replaces_rather_than_appends(resources, warehouse_path)
         assert all(r.success for r in materialize_everything(instance, resources))
         with duckdb.connect(str(warehouse_path), read_only=True) as conn:
             assert conn.execute("SELECT count(*) FROM reference.kpi_catalogue").fetchone() == (91,)
-            counts.append(conn.execute(
-                "SELECT (SELECT count(*) FROM staging.kpi_values),"
-                " (SELECT count(*) FROM raw.spreadsheet_quarantine),"
-                " (SELECT count(*) FROM raw.spreadsheet_loads)").fetchone())
+            counts.append(
+                conn.execute(
+                    "SELECT (SELECT count(*) FROM staging.kpi_values),"
+                    " (SELECT count(*) FROM raw.spreadsheet_quarantine),"
+                    " (SELECT count(*) FROM raw.spreadsheet_loads)"
+                ).fetchone()
+            )
     assert counts[0] == counts[1] and counts[0][0] > 1000

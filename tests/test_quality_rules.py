@@ -92,8 +92,11 @@ def test_severity_blocking_for_unusable_values_and_warn_for_plausibility():
     severities = {r.check: r.severity for r in all_rules()}
     assert severities["kpi_code_in_catalogue"] == "ERROR"
     assert severities["household_sanitation_at_least_90"] == "WARN"
-    assert {s for c, s in severities.items() if c.startswith(("fixed_", "potable_", "household_",
-            "transport_", "solid_", "year_over_"))} == {"WARN"}
+    assert {
+        s
+        for c, s in severities.items()
+        if c.startswith(("fixed_", "potable_", "household_", "transport_", "solid_", "year_over_"))
+    } == {"WARN"}
 
 
 def test_raw_tables_without_precedence_columns_use_the_same_suite():
@@ -131,10 +134,16 @@ def test_missing_column_and_wrong_type_are_reported_not_raised():
 def test_gx_runs_without_progress_bars(capfd):
     from asker_pipeline.quality import gx_runner
 
-    suite = {"name": "tiny", "expectations": [
-        {"type": "expect_column_values_to_be_between",
-         "kwargs": {"column": "value", "min_value": 0}, "meta": {"check": "value"}},
-    ]}
+    suite = {
+        "name": "tiny",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "value", "min_value": 0},
+                "meta": {"check": "value"},
+            },
+        ],
+    }
     [result] = gx_runner.validate(pd.DataFrame({"value": [1.0, -1.0]}), suite)
     assert not result["success"] and result["unexpected_index_list"] == [1]
     captured = capfd.readouterr()

@@ -78,7 +78,9 @@ class Catalogue:
 
 def files_stamp(directory: Path, names: tuple[str, ...]) -> tuple:
     """Changes whenever one of the files does: the key of the per-process caches below."""
-    return tuple((name, (directory / name).stat().st_mtime_ns) for name in (*names, "versions.yaml"))
+    return tuple(
+        (name, (directory / name).stat().st_mtime_ns) for name in (*names, "versions.yaml")
+    )
 
 
 def load_catalogue(directory: Path = ASSETS_DIR) -> Catalogue:

@@ -61,7 +61,9 @@ def column_for_header(labels: tuple[str, ...]) -> str | None:
 
 
 @dataclass(frozen=True)
-class Quality:
+class Labelled:
+    """A key with its Norwegian and English label, shown in the workbook as "nb / en"."""
+
     key: str
     label_nb: str
     label_en: str
@@ -72,25 +74,25 @@ class Quality:
 
 
 #: The six U4SSC data-quality levels (Verification Manual 2022, section 10.1).
-DATA_QUALITY: tuple[Quality, ...] = (
-    Quality("accurate_measurement", "Nøyaktige målinger", "Based on accurate measurements"),
-    Quality(
+DATA_QUALITY: tuple[Labelled, ...] = (
+    Labelled("accurate_measurement", "Nøyaktige målinger", "Based on accurate measurements"),
+    Labelled(
         "survey_extrapolation",
         "Fremskrevet fra innbyggerundersøkelse",
         "Extrapolated from a survey of inhabitants",
     ),
-    Quality(
+    Labelled(
         "higher_level_extrapolation",
         "Fremskrevet fra data på høyere nivå",
         "Extrapolated from higher-level data",
     ),
-    Quality(
+    Labelled(
         "assumption_estimate",
         "Anslag basert på visse forutsetninger",
         "Estimation based on certain assumptions",
     ),
-    Quality("personal_estimate", "Personlig anslag", "Personal estimation"),
-    Quality(
+    Labelled("personal_estimate", "Personlig anslag", "Personal estimation"),
+    Labelled(
         "unknown_methodology", "Ukjent metode, ikke sporbar", "Unknown methodology, not traceable"
     ),
 )
@@ -112,24 +114,13 @@ def quality_key(text: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class MetaField:
-    key: str
-    label_nb: str
-    label_en: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.label_nb} / {self.label_en}"
-
-
 #: Rows of the metadata sheet: label in column A, value in column B.
-METADATA: tuple[MetaField, ...] = (
-    MetaField("municipality_code", "Kommunenummer", "Municipality code"),
-    MetaField("municipality_name", "Kommune", "Municipality"),
-    MetaField("year", "Rapporteringsår", "Reporting year"),
-    MetaField("template_version", "Malversjon", "Template version"),
-    MetaField("example", "Eksempeldata", "Example data"),
+METADATA: tuple[Labelled, ...] = (
+    Labelled("municipality_code", "Kommunenummer", "Municipality code"),
+    Labelled("municipality_name", "Kommune", "Municipality"),
+    Labelled("year", "Rapporteringsår", "Reporting year"),
+    Labelled("template_version", "Malversjon", "Template version"),
+    Labelled("example", "Eksempeldata", "Example data"),
 )
 
 
