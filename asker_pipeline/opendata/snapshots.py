@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from asker_pipeline.atomic import write_bytes_atomic
 from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.client import FetchError, PxWebClient
 from asker_pipeline.opendata.registry import Registry, Series
@@ -116,20 +115,8 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def write_snapshot(path: Path, doc: dict[str, Any]) -> None:
-    """Write atomically: a temporary file in the same folder, flushed, then renamed over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(doc, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write atomically: readers see the last good snapshot or the new one, never part of one."""
+    write_bytes_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode())
 
 
 def with_provenance(

@@ -8,6 +8,7 @@ municipality, year and template version, which the reader checks against the fil
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from asker_pipeline.atomic import write_bytes_atomic
 from asker_pipeline.reference.catalogue import Catalogue
 from asker_pipeline.spreadsheets.layout import (
     COLUMNS,
@@ -220,12 +222,10 @@ def _instructions(sheet, example: bool) -> None:
 
 
 def write_workbook(book: Workbook, path: Path) -> Path:
-    """Save atomically (write a sibling temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    book.save(partial)
-    partial.replace(path)
-    return path
+    """Save atomically: nobody opens a half-written workbook."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_bytes_atomic(path, buffer.getvalue())
 
 
 def fill_workbook(book: Workbook, entries: dict[tuple[str, str], dict[str, object]]) -> Workbook:
