@@ -1,9 +1,10 @@
 """``staging.kpi_values``: every source's values stacked in the common value model.
 
 Each source asset writes a table in the value model's shape (``values/model.py``) and is listed
-in ``VALUE_SOURCES``. When two sources give a value for the same municipality, year and data
-point, the source kind with the lower precedence number is selected (``is_selected``) and the
-other row is kept, marked with what superseded it, so nothing is hidden."""
+in ``VALUE_SOURCES``. When two sources give a row for the same municipality, year and data
+point, a reported value beats one that is not (a workbook's NR does not hide an SSB figure);
+among reported values the source kind with the lower precedence number wins. The winner is
+``is_selected``; the other row is kept, marked with what superseded it, so nothing is hidden."""
 
 from __future__ import annotations
 
@@ -34,14 +35,16 @@ def stack_sql(source_tables: list[str]) -> str:
     columns = ", ".join(model.COLUMN_NAMES)
     key = ", ".join(model.KEY)
     union = " UNION ALL ".join(f"SELECT {columns} FROM {t}" for t in source_tables)
+    # A reported value beats a missing one; then the source kind's precedence; then the newest.
+    order = (
+        f"status <> 'reported', CASE source_kind {precedence} END, loaded_at DESC, source_ref"
+    )
     return f"""
         WITH stacked AS ({union}),
         ranked AS (
             SELECT *, CASE source_kind {precedence} END AS precedence,
-                   row_number() OVER (PARTITION BY {key} ORDER BY
-                       CASE source_kind {precedence} END, loaded_at DESC, source_ref) AS rank,
-                   first_value(source_ref) OVER (PARTITION BY {key} ORDER BY
-                       CASE source_kind {precedence} END, loaded_at DESC, source_ref) AS winner
+                   row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rank,
+                   first_value(source_ref) OVER (PARTITION BY {key} ORDER BY {order}) AS winner
             FROM stacked
         )
         SELECT {columns}, precedence, rank = 1 AS is_selected,
