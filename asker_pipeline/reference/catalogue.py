@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
 from pathlib import Path
 
 import pandas as pd
@@ -76,21 +76,33 @@ class Catalogue:
         return merged.set_index(["kpi_code", "data_point"], drop=False)
 
 
-def files_stamp(directory: Path, names: tuple[str, ...]) -> tuple:
-    """Changes whenever one of the files does: the key of the per-process caches below."""
-    return tuple(
-        (name, (directory / name).stat().st_mtime_ns) for name in (*names, "versions.yaml")
-    )
+def cached_by_files(names: tuple[str, ...]):
+    """Memoise a loader of reference files per process until one of the files changes.
+
+    Every asset and check asks for the catalogue and the municipality history; reading and
+    validating them each time cost about a second per run."""
+
+    def decorate(load):
+        @lru_cache(maxsize=4)
+        def cached(directory: Path, _stamp: tuple):
+            return load(directory)
+
+        @wraps(load)
+        def loader(directory: Path = ASSETS_DIR):
+            directory = Path(directory)
+            stamp = tuple(
+                (directory / name).stat().st_mtime_ns for name in (*names, "versions.yaml")
+            )
+            return cached(directory, stamp)
+
+        return loader
+
+    return decorate
 
 
+@cached_by_files(FILES)
 def load_catalogue(directory: Path = ASSETS_DIR) -> Catalogue:
-    """The validated catalogue, read once per process and again only when a file changes
-    (every asset and check asks for it; reading and validating costs ~50 ms)."""
-    return _load_catalogue(Path(directory), files_stamp(Path(directory), FILES))
-
-
-@lru_cache(maxsize=4)
-def _load_catalogue(directory: Path, _stamp: tuple) -> Catalogue:
+    """The validated catalogue (read once per process, again when a file changes)."""
     kpis = read_csv(directory / "kpi_catalogue.csv")
     points = read_csv(directory / "kpi_data_points.csv")
     units = read_csv(directory / "units.csv")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +17,8 @@ import pandas as pd
 from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.catalogue import (
     CatalogueError,
+    cached_by_files,
     files_sha256,
-    files_stamp,
     read_csv,
     reference_version,
 )
@@ -147,13 +147,9 @@ class MunicipalityHistory:
             return None
 
 
+@cached_by_files(FILES)
 def load_municipalities(directory: Path = ASSETS_DIR) -> MunicipalityHistory:
-    """The validated history, read once per process and again only when a file changes."""
-    return _load_municipalities(Path(directory), files_stamp(Path(directory), FILES))
-
-
-@lru_cache(maxsize=4)
-def _load_municipalities(directory: Path, _stamp: tuple) -> MunicipalityHistory:
+    """The validated history (read once per process, again when a file changes)."""
     municipalities = read_csv(directory / "municipalities.csv")
     codes = read_csv(directory / "municipality_codes.csv")
     changes = read_csv(directory / "municipality_changes.csv")

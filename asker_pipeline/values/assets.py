@@ -36,9 +36,7 @@ def stack_sql(source_tables: list[str]) -> str:
     key = ", ".join(model.KEY)
     union = " UNION ALL ".join(f"SELECT {columns} FROM {t}" for t in source_tables)
     # A reported value beats a missing one; then the source kind's precedence; then the newest.
-    order = (
-        f"status <> 'reported', CASE source_kind {precedence} END, loaded_at DESC, source_ref"
-    )
+    order = f"status <> 'reported', CASE source_kind {precedence} END, loaded_at DESC, source_ref"
     return f"""
         WITH stacked AS ({union}),
         ranked AS (
