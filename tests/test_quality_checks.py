@@ -14,6 +14,7 @@ from asker_pipeline.warehouse import replace_table
 from tests.quality_frames import clean_frame, set_cell
 
 SCORES = dg.AssetKey(["marts", "test_scores"])
+REPORT = dg.AssetKey(["quality", "data_quality_report"])
 
 
 def _graph(frame):
@@ -40,7 +41,8 @@ def _run(frame, resources, run_config=None):
     return materialized, checks
 
 
-def test_failing_blocking_check_stops_scoring(resources):
+def test_failing_blocking_check_stops_scoring(resources, warehouse_path, tmp_path):
+    assert _run(clean_frame(), resources)[0] >= {SCORES, REPORT}  # an earlier, clean run
     bad = set_cell(clean_frame(), "EC: ICT: ICT: 1C", "main", 2022, "value", 120.0)
     materialized, checks = _run(bad, resources)
     failed = checks["value_within_unit_range"]
@@ -49,6 +51,16 @@ def test_failing_blocking_check_stops_scoring(resources):
     first = failed.metadata["first_failing_rows"].value
     assert "3203" in first and "2022" in first and "EC: ICT: ICT: 1C" in first and "120" in first
     assert KPI_VALUES in materialized and SCORES not in materialized
+    assert REPORT not in materialized  # downstream of the failed check, so the check wrote it:
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        outcome = conn.execute(
+            "SELECT outcome, failing_rows FROM quality.data_quality_report "
+            "WHERE rule = 'value_within_unit_range' AND municipality_code = '3203'"
+        ).fetchall()
+    assert outcome == [("fail", 1)]  # this run's failure, not the clean run's pass
+    assert "value_within_unit_range,ERROR,3203,fail" in (
+        (tmp_path / "exports" / "data_quality_report.csv").read_text(encoding="utf-8")
+    )
 
 
 def test_warn_check_does_not_block(resources, tmp_path, warehouse_path):

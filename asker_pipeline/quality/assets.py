@@ -5,7 +5,6 @@ with its ``source_kind`` and ``source_ref``, so one validation covers them all a
 Checking each raw table as well would validate the same rows again (a GX pass costs seconds);
 ``value_table_checks(key)`` attaches the same suite to another table in one line if wanted."""
 
-import datetime as dt
 from pathlib import Path
 
 import dagster as dg
@@ -17,12 +16,10 @@ from asker_pipeline.quality.checks import read_table, value_table_checks
 from asker_pipeline.quality.outcomes import evaluate_value_table, prepared_suite
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import ProjectFiles, WarehouseResource
-from asker_pipeline.warehouse import replace_table, table_exists
+from asker_pipeline.warehouse import table_exists
 
 KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
 CHECKED_TABLES: tuple[dg.AssetKey, ...] = (KPI_VALUES,)
-REPORT_TABLE = "quality.data_quality_report"
-REPORT_FILE = "data_quality_report.csv"
 DATA_DOCS_DIR = "data_docs"
 
 
@@ -45,26 +42,24 @@ def data_quality_report(
 ) -> dg.MaterializeResult:
     """Outcome of every data-quality rule (expectations/*.json) on each value table for this run:
     one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
-    value. Also written as data_quality_report.csv next to the benchmark exports. It runs only when
-    no blocking check failed, like the exports it ships with; failures show on the checks."""
+    value. Also written as data_quality_report.csv next to the benchmark exports. When a blocking
+    check fails, this asset does not run (like everything downstream), so the failing check writes
+    the same rows itself: the report always shows the latest validation."""
     tables = [".".join(key.path) for key in CHECKED_TABLES]
     with warehouse.get_connection() as conn:
         present = [table for table in tables if table_exists(conn, table)]
     frames = {table: read_table(warehouse, table) for table in present}
     outcomes = [o for table, frame in frames.items() for o in evaluate_value_table(frame, table)]
-    network = load_municipalities().network_codes
-    frame = report.report_rows(outcomes, network, dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    export = Path(files.exports_dir) / REPORT_FILE
-    export.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(export, index=False)
     with warehouse.get_connection() as conn:
-        replace_table(conn, REPORT_TABLE, frame, ddl=report.ddl())
+        frame = report.write(
+            conn, outcomes, load_municipalities().network_codes, Path(files.exports_dir)
+        )
         metadata = table_metadata(
             conn,
-            REPORT_TABLE,
+            report.TABLE,
             failed=int((frame["outcome"] == "fail").sum()),
             warned=int((frame["outcome"] == "warn").sum()),
-            export=dg.MetadataValue.path(str(export)),
+            export=dg.MetadataValue.path(str(Path(files.exports_dir) / report.CSV_FILE)),
             tables=", ".join(present),
         )
     if config.data_docs:

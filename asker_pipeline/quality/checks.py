@@ -9,11 +9,14 @@ when the check runs. Attach the same checks to another value table with one line
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
-from asker_pipeline.quality import suites
+from asker_pipeline.quality import report, suites
 from asker_pipeline.quality.outcomes import RuleOutcome, evaluate_value_table
-from asker_pipeline.resources import WarehouseResource
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.resources import ProjectFiles, WarehouseResource
 
 FIRST_ROWS = 10
 
@@ -65,8 +68,16 @@ def value_table_checks(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
     ]
 
     @dg.multi_asset_check(specs=specs, name=f"{'__'.join(asset_key.path)}__quality")
-    def _quality_checks(warehouse: WarehouseResource):
-        for outcome in evaluate_value_table(read_table(warehouse, table), table):
+    def _quality_checks(warehouse: WarehouseResource, files: ProjectFiles):
+        outcomes = evaluate_value_table(read_table(warehouse, table), table)
+        if any(o.rule.severity == "ERROR" and not o.passed for o in outcomes):
+            # Nothing downstream runs now, the report asset included: record this validation
+            # in the report so it never shows an earlier run's passes.
+            with warehouse.get_connection() as conn:
+                report.write(
+                    conn, outcomes, load_municipalities().network_codes, Path(files.exports_dir)
+                )
+        for outcome in outcomes:
             yield check_result(asset_key, outcome)
 
     return _quality_checks

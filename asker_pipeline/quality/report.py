@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
+import duckdb
 import pandas as pd
+
+from asker_pipeline.atomic import write_bytes_atomic
+from asker_pipeline.warehouse import replace_rows
+
+TABLE = "quality.data_quality_report"
+CSV_FILE = "data_quality_report.csv"
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("checked_at", "TIMESTAMP", False),
@@ -73,3 +81,19 @@ def report_rows(
                 }
             )
     return pd.DataFrame(rows, columns=COLUMN_NAMES)
+
+
+def write(
+    conn: duckdb.DuckDBPyConnection,
+    outcomes: list,
+    municipality_codes: Iterable[str],
+    exports_dir: Path,
+) -> pd.DataFrame:
+    """Replace the report rows of the outcomes' tables with this run's, and rewrite the CSV
+    beside the exports from the whole report table. Returns the rows written."""
+    frame = report_rows(outcomes, municipality_codes, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    tables = sorted({o.table for o in outcomes})
+    replace_rows(conn, TABLE, frame, "list_contains(?, table_name)", [tables], ddl=ddl())
+    whole = conn.execute(f"SELECT * FROM {TABLE} ORDER BY table_name, rule, municipality_code").df()
+    write_bytes_atomic(Path(exports_dir) / CSV_FILE, whole.to_csv(index=False).encode())
+    return frame
