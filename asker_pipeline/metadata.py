@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
+
+from asker_pipeline.filesystem import sha256_file
 
 PREVIEW_ROWS = 10
 
@@ -56,7 +57,7 @@ def files_metadata(paths: list[Path], **extra: object) -> dict[str, object]:
         {
             "file": [p.name for p in paths],
             "bytes": [p.stat().st_size for p in paths],
-            "sha256": [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in paths],
+            "sha256": [sha256_file(p)[:16] for p in paths],
         }
     )
     return frame_metadata(listing, **extra)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import pandas as pd
 
-from asker_pipeline.atomic import write_bytes_atomic
 from asker_pipeline.exports import manifest
 from asker_pipeline.exports.files import remove_stale
+from asker_pipeline.filesystem import write_bytes_atomic
 from asker_pipeline.metadata import files_metadata, frame_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities

@@ -1,15 +1,10 @@
-"""Export files: checksums for the manifest, and removing files no longer exported.
+"""Export files: removing files no longer exported.
 
-Files are written with ``asker_pipeline.atomic.write_bytes_atomic``."""
+Files are written and checksummed with ``asker_pipeline.filesystem``."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def remove_stale(directory: Path, pattern: str, keep: set[Path]) -> list[str]:

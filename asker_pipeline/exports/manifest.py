@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from asker_pipeline.exports.files import sha256_file
+from asker_pipeline.filesystem import sha256_file
 
 MANIFEST = "manifest.json"
 

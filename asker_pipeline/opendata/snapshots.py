@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from asker_pipeline.atomic import write_bytes_atomic
+from asker_pipeline.filesystem import write_bytes_atomic
 from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.client import FetchError, PxWebClient
 from asker_pipeline.opendata.registry import Registry, Series

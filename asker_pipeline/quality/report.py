@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from asker_pipeline.atomic import write_bytes_atomic
+from asker_pipeline.filesystem import write_bytes_atomic
 from asker_pipeline.warehouse import replace_rows
 
 TABLE = "quality.data_quality_report"

@@ -6,7 +6,6 @@ file name), so one municipality's workbooks can be re-loaded alone and a new par
 code change: the sensor (or ``make run``) registers its partition when its first workbook
 appears."""
 
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from asker_pipeline.filesystem import sha256_file
 from asker_pipeline.metadata import frame_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
@@ -167,8 +167,7 @@ def fingerprints(sources_dir: Path, previous: dict[str, list]) -> dict[str, list
         if old and old[:2] == [stat.st_mtime_ns, stat.st_size]:
             current[path.name] = old
         else:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            current[path.name] = [stat.st_mtime_ns, stat.st_size, digest]
+            current[path.name] = [stat.st_mtime_ns, stat.st_size, sha256_file(path)]
     return current
 
 

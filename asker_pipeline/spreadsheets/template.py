@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from asker_pipeline.atomic import write_bytes_atomic
+from asker_pipeline.filesystem import write_bytes_atomic
 from asker_pipeline.reference.catalogue import Catalogue
 from asker_pipeline.spreadsheets.layout import (
     COLUMNS,

@@ -1,7 +1,9 @@
-"""Writing a file so that readers see the old version or the new one, never half of one."""
+"""Files on disk: written so readers see the old version or the new one, never half of one;
+and their checksums (provenance, manifests, change detection)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -22,3 +24,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
