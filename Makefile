@@ -5,10 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-export ASKER_WAREHOUSE ?= warehouse/asker.duckdb
-export ASKER_SOURCES   ?= sources
-export ASKER_EXPORTS   ?= warehouse/exports
-export DAGSTER_HOME    ?= $(CURDIR)/dagster_home
+# Paths and DAGSTER_HOME default in asker_pipeline/settings.py (one place); a value set in the
+# shell wins: `ASKER_EXPORTS=/tmp/out make run`.
 
 .PHONY: run test dev bench lint lock clean
 
@@ -27,9 +25,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## dev: the Dagster UI on http://localhost:3000
+## dev: the Dagster UI on http://localhost:3000, on the project's instance (DAGSTER_HOME)
 dev: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/python -m asker_pipeline.settings $(BIN)/dagster dev -w workspace.yaml
 
 ## bench: full-run and import-floor benchmark (figures go in the README)
 bench: $(STAMP)
@@ -46,5 +44,7 @@ lock:
 	  echo "# Regenerate: make lock   (resolves pyproject.toml in a scratch venv and freezes it)"; \
 	  /tmp/asker-lock/bin/pip freeze --exclude asker-pipeline ) > requirements.lock
 
+## clean: remove the generated warehouse and exports (baseline release files are kept)
 clean:
-	rm -rf warehouse/asker.duckdb warehouse/asker.duckdb.wal warehouse/exports
+	rm -rf warehouse/asker.duckdb warehouse/asker.duckdb.wal warehouse/asker.duckdb.lock \
+	  warehouse/exports warehouse/.exports.* warehouse/.asker.duckdb.*

@@ -1,51 +1,47 @@
-"""``make run``: materialize every asset on the bundled example data.
+"""``make run``: materialize every asset on the bundled example data, through the project's
+Dagster instance and its one-run-at-a-time rule.
 
-Two steps, because partitioned and unpartitioned assets cannot share one run:
+1. **Runs in progress.** A run whose process died is marked failed (``runs.py``). If another run
+   is still in progress (the UI, the automation sensor, another ``make run``), this waits up to
+   ``--wait`` seconds (default 0), then says which run it is and exits with status 75. It never
+   writes alongside it (the warehouse's run lock would stop it anyway: ``publish.py``).
+2. **Workbooks, per municipality.** The partitions for the workbooks found in
+   ``<sources>/spreadsheets/`` are registered (a new partner's workbook just adds one), and
+   ``load_spreadsheets`` runs once over the range of every registered partition, as a single-run
+   backfill does.
+3. **Everything else.** ``build_all`` materializes every unpartitioned asset in dependency order.
 
-1. **Workbooks, per municipality.** The spreadsheet load (``raw/spreadsheet_values``,
-   ``..._quarantine``, ``..._loads``) has one dynamic partition per municipality. The partitions
-   for the workbooks found in ``<sources>/spreadsheets/`` are registered (a new partner's workbook
-   just adds one), and ``load_spreadsheets`` runs once over the range of every registered partition
-   (as a single-run backfill does), so a municipality whose workbooks were removed is emptied too
-   and the checks on the loaded table run once, not once per municipality.
-2. **Everything else.** ``build_all`` materializes every unpartitioned asset, in dependency
-   order; ``staging/kpi_values`` reads the tables step 1 wrote.
-
-Runs are recorded in the Dagster instance (``DAGSTER_HOME``, set by the Makefile), so they show
-up in the UI afterwards. Exits non-zero when any step fails."""
+Each run publishes the warehouse and exports whole, or nothing when it fails; a failed step stops
+the build. Runs are recorded in the instance (``DAGSTER_HOME``), so they show in the UI. Exits
+non-zero when any run fails, printing each failure's own message."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
-import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
+from asker_pipeline.settings import apply_defaults
 
-from asker_pipeline.resources import ENV_DEFAULTS
+apply_defaults()
 
-for _name, _default in ENV_DEFAULTS.items():
-    os.environ.setdefault(_name, _default)
+import dagster as dg  # noqa: E402
 
-from asker_pipeline.definitions import defs  # noqa: E402  (after the defaults are set)
+from asker_pipeline import runs  # noqa: E402
+from asker_pipeline.definitions import defs  # noqa: E402
 from asker_pipeline.spreadsheets.assets import PARTITIONS, reference_context  # noqa: E402
 from asker_pipeline.spreadsheets.store import partition_keys  # noqa: E402
 
-
-def instance() -> dg.DagsterInstance:
-    return (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
-
-
+#: Run tags that make one run cover a range of partitions: Dagster's documented single-run
+#: backfill tags (what ``dagster asset materialize --partition-range A...B`` sets).
+PARTITION_RANGE_START = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END = "dagster/asset_partition_range_end"
 #: Console logs at INFO: Dagster's DEBUG events drown what a person wants to see.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+#: Exit status when another run is in progress (EX_TEMPFAIL: try again later).
+BUSY = 75
 
 
 def _sources_dir(resources: dict[str, object] | None) -> Path:
@@ -55,60 +51,97 @@ def _sources_dir(resources: dict[str, object] | None) -> Path:
 
 
 def materialize_everything(
-    dagster_instance: dg.DagsterInstance, resources: dict[str, object] | None = None
+    instance: dg.DagsterInstance, resources: dict[str, object] | None = None
 ) -> list[dg.ExecuteInProcessResult]:
-    """Step 1 (one run over every workbook partition), then step 2 (``build_all``); each run's result."""
+    """The workbook load over every partition, then ``build_all``; each run's result. A failed
+    run stops the build: the next one would only work on what the failure left unpublished."""
     found = partition_keys(_sources_dir(resources), reference_context())
-    known = set(dagster_instance.get_dynamic_partitions(PARTITIONS.name))
+    known = set(instance.get_dynamic_partitions(PARTITIONS.name))
     new = [key for key in found if key not in known]
     if new:
-        dagster_instance.add_dynamic_partitions(PARTITIONS.name, new)
-    results = []
-    keys = dagster_instance.get_dynamic_partitions(PARTITIONS.name)  # in the order they were added
+        instance.add_dynamic_partitions(PARTITIONS.name, new)
+    keys = instance.get_dynamic_partitions(PARTITIONS.name)  # in the order they were added
+    plan = []
     if keys:  # every municipality in one run, as a single-run backfill from the UI does
-        results.append(
-            defs.resolve_job_def("load_spreadsheets").execute_in_process(
-                instance=dagster_instance,
-                resources=resources,
-                raise_on_error=False,
-                run_config=QUIET,
-                tags={
-                    ASSET_PARTITION_RANGE_START_TAG: keys[0],
-                    ASSET_PARTITION_RANGE_END_TAG: keys[-1],
-                },
-            )
+        tags = {PARTITION_RANGE_START: keys[0], PARTITION_RANGE_END: keys[-1]}
+        plan.append(("load_spreadsheets", tags))
+    plan.append(("build_all", {}))
+    results = []
+    for job, tags in plan:
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, resources=resources, raise_on_error=False, run_config=QUIET,
+            tags=tags,
         )
-    results.append(
-        defs.resolve_job_def("build_all").execute_in_process(
-            instance=dagster_instance, resources=resources, raise_on_error=False, run_config=QUIET
-        )
-    )
+        results.append(result)
+        if not result.success:
+            break
     return results
 
 
-def main() -> int:
-    with instance() as dagster_instance:
-        results = materialize_everything(dagster_instance)
-    materialized = [
+def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
+    """What went wrong in a run, in the failing step's or resource's own words."""
+    messages = []
+    for event in result.all_events:
+        data = event.event_specific_data
+        error = getattr(data, "error", None)
+        if event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE":
+            where = event.step_key or "resources"
+            messages.append(f"{where}: {error.message.strip() if error else event.message}")
+    if not messages and not result.success:
+        messages.append(f"run {result.run_id} failed")
+    return messages
+
+
+def wait_for_other_runs(instance: dg.DagsterInstance, wait_seconds: float) -> list[dg.DagsterRun]:
+    """Runs still in progress after waiting up to ``wait_seconds`` (dead ones marked failed)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        runs.fail_dead_runs(instance)
+        busy = runs.in_progress(instance)
+        if not busy or time.monotonic() >= deadline:
+            return busy
+        time.sleep(2)
+
+
+def describe(run: dg.DagsterRun) -> str:
+    pid = run.tags.get(runs.PID_TAG)
+    return f"run {run.run_id} ({run.job_name}, {run.status.value}{f', PID {pid}' if pid else ''})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m asker_pipeline.build", description=__doc__)
+    parser.add_argument(
+        "--wait", type=float, default=0.0, help="seconds to wait for a run in progress to end"
+    )
+    args = parser.parse_args(argv)
+    with dg.DagsterInstance.get() as instance:
+        busy = wait_for_other_runs(instance, args.wait)
+        if busy:
+            print(
+                "Another run is in progress: "
+                + "; ".join(describe(run) for run in busy)
+                + ". One run writes the warehouse at a time: wait for it (or run with --wait "
+                "SECONDS), or stop it in the Dagster UI (Runs).",
+                file=sys.stderr,
+            )
+            return BUSY
+        results = materialize_everything(instance)
+    materialized = {
         event.asset_key.to_user_string()
         for result in results
         for event in result.get_asset_materialization_events()
         if event.asset_key
-    ]
+    }
     print(
-        f"materialized {len(set(materialized))} assets ({len(results)} runs) "
-        f"into {os.environ.get('ASKER_WAREHOUSE')}"
+        f"materialized {len(materialized)} assets ({len(results)} runs) into "
+        f"{os.environ['ASKER_WAREHOUSE']}, exports in {os.environ['ASKER_EXPORTS']}"
     )
-    failed = False
-    for result in results:
-        if not result.success:
-            failed = True
-            for event in result.all_events:
-                if event.is_step_failure:
-                    print(
-                        f"FAILED {event.step_key}: {event.event_specific_data.error.message}",
-                        file=sys.stderr,
-                    )
+    failed = [result for result in results if not result.success]
+    for result in failed:
+        for message in failure_messages(result):
+            print(f"FAILED {message}", file=sys.stderr)
+    if failed:
+        print("Nothing of a failed run was published.", file=sys.stderr)
     return 1 if failed else 0
 
 

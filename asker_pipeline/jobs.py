@@ -1,4 +1,4 @@
-"""Jobs. ``make run`` (``build.py``) runs ``load_spreadsheets`` once per municipality partition,
+"""Jobs. ``make run`` (``build.py``) runs ``load_spreadsheets`` over every municipality partition,
 then ``build_all``: every asset that is not partitioned, in dependency order.
 
 Partitioned assets (one partition per municipality's workbooks) cannot run in the same
@@ -15,6 +15,6 @@ PARTITIONED: tuple[dg.AssetKey, ...] = LOAD_KEYS
 build_all = dg.define_asset_job(
     "build_all",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*PARTITIONED),
-    description="Materialize every unpartitioned asset on the bundled example data "
-    "(`make run` loads the partitioned workbook assets first).",
+    description="Materialize every unpartitioned asset (`make run` loads the partitioned "
+    "workbook assets first).",
 )

@@ -1,7 +1,9 @@
-"""Materialization metadata a person can judge in the UI: row count, column schema, a preview."""
+"""Materialization metadata a person can judge in the UI: row count, the declared column schema,
+and a preview with numbers rounded for people and empty cells shown as empty, never ``nan``."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import dagster as dg
@@ -9,53 +11,93 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.filesystem import sha256_file
+from asker_pipeline.schema import Table
 
 PREVIEW_ROWS = 10
 
 
-def _markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MarkdownMetadataValue:
+def human_number(value: object) -> str:
+    """A number as a person reads it: whole numbers without decimals, others with two (or two
+    significant digits when smaller than 0.01); empty for a missing value."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        if value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        if abs(value) < 0.01:
+            return f"{value:.2g}"
+        return f"{value:.2f}"
+    return str(value)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A frame as a markdown table, numbers rounded, no ``nan``, ``|`` escaped."""
     if frame.empty:
-        return dg.MetadataValue.md("_(no rows)_")
-    return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))
+        return "_(no rows)_"
+    shown = frame.astype(object).map(
+        lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+    )
+    shown = shown.map(lambda v: human_number(v) if not isinstance(v, str) else v.replace("|", "/"))
+    header = "| " + " | ".join(map(str, shown.columns)) + " |"
+    rule = "| " + " | ".join("---" for _ in shown.columns) + " |"
+    rows = ["| " + " | ".join(map(str, row)) + " |" for row in shown.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+def preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MarkdownMetadataValue:
+    return dg.MetadataValue.md(markdown_table(frame.head(rows)))
+
+
+def table_metadata(
+    conn: duckdb.DuckDBPyConnection, table: Table, **extra: object
+) -> dict[str, object]:
+    """Row count, the declared schema (with descriptions), the table name and a preview."""
+    count = conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+    head = conn.execute(f"SELECT * FROM {table.name} LIMIT {PREVIEW_ROWS}").df()
+    return {
+        "dagster/row_count": count,
+        **table.asset_metadata(),
+        "preview": preview(head),
+        **extra,
+    }
+
+
+def slice_metadata(table: Table, frame: pd.DataFrame, **extra: object) -> dict[str, object]:
+    """For a partition's slice of a table: the rows written, the declared schema, a preview."""
+    return {
+        "dagster/partition_row_count": len(frame),
+        **table.asset_metadata(),
+        "preview": preview(frame),
+        **extra,
+    }
 
 
 def frame_metadata(frame: pd.DataFrame, **extra: object) -> dict[str, object]:
-    """Row count, column schema (pandas dtypes) and a markdown preview of a frame."""
+    """For a frame that is not a warehouse table (a listing of files): row count, schema, preview."""
     schema = dg.TableSchema(
-        columns=[
-            dg.TableColumn(name=str(name), type=str(dtype)) for name, dtype in frame.dtypes.items()
-        ]
+        columns=[dg.TableColumn(name=str(n), type=str(t)) for n, t in frame.dtypes.items()]
     )
     return {
         "dagster/row_count": len(frame),
         "dagster/column_schema": schema,
-        "preview": _markdown_preview(frame),
+        "preview": preview(frame),
         **extra,
     }
 
 
-def table_metadata(
-    conn: duckdb.DuckDBPyConnection, table: str, **extra: object
-) -> dict[str, object]:
-    """The same metadata for a table written with SQL, with the warehouse's own column types."""
-    columns = conn.execute(f"DESCRIBE {table}").fetchall()
-    schema = dg.TableSchema(columns=[dg.TableColumn(name=c[0], type=c[1]) for c in columns])
-    count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    preview = conn.execute(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}").df()
-    return {
-        "dagster/row_count": count,
-        "dagster/column_schema": schema,
-        "dagster/table_name": table,
-        "preview": _markdown_preview(preview),
-        **extra,
-    }
-
-
-def files_metadata(paths: list[Path], **extra: object) -> dict[str, object]:
-    """For assets that are files: one row per file (name, bytes, sha256), shown like a table."""
+def files_metadata(paths: list[Path], root: Path, **extra: object) -> dict[str, object]:
+    """For assets that are files: one row per file (path under ``root``, bytes, sha256)."""
     listing = pd.DataFrame(
         {
-            "file": [p.name for p in paths],
+            "file": [p.relative_to(root).as_posix() for p in paths],
             "bytes": [p.stat().st_size for p in paths],
             "sha256": [sha256_file(p)[:16] for p in paths],
         }

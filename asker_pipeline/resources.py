@@ -1,110 +1,135 @@
-"""Resources: the warehouse (SQL assets), the warehouse IO manager (pandas assets), and the
-project's input/output folders. Paths come from environment variables through ``dg.EnvVar``
-(defaults in ``.env`` and the Makefile), so tests and deployments point them elsewhere."""
+"""Resources: the warehouse (DuckDB file, export folder, release files), published all or nothing
+per run, and the input folder. Paths come from environment variables through ``dg.EnvVar``
+(defaults in ``settings.py``), so tests and deployments point them elsewhere."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
-import pandas as pd
-from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
-from dagster_duckdb import DuckDBIOManager, DuckDBResource
-from dagster_duckdb.io_manager import DuckDbClient, _partition_where_clause
-from dagster_duckdb_pandas import DuckDBPandasTypeHandler
+import duckdb
+from pydantic import PrivateAttr
 
-from asker_pipeline.metadata import frame_metadata
-from asker_pipeline.paths import DEFAULT_EXPORTS, DEFAULT_WAREHOUSE, SOURCES_DIR
-from asker_pipeline.warehouse import connect_warehouse, replace_rows, replace_table
+from asker_pipeline import publish
+from asker_pipeline.warehouse import LOCK_WAIT_SECONDS, connect_warehouse
 
-#: Environment variables (defaults in .env, the Makefile and ``build.py``).
-ENV_DEFAULTS = {
-    "ASKER_WAREHOUSE": str(DEFAULT_WAREHOUSE),
-    "ASKER_SOURCES": str(SOURCES_DIR),
-    "ASKER_EXPORTS": str(DEFAULT_EXPORTS),
-}
+#: Run tags that let a dead run be told from a live one (``runs.py``).
+PID_TAG = "asker/pid"
+HOST_TAG = "asker/host"
 
 
-class WarehouseResource(DuckDBResource):
-    """DuckDB connection for SQL assets, through the project's one connect function."""
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse and the export folder, written through a working copy that is
+    published whole when the run succeeds (``publish.py``) and thrown away when it fails."""
 
-    lock_wait_seconds: float = 10.0
+    database: str
+    exports_dir: str
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS
 
-    @contextmanager
-    def get_connection(self):
-        with connect_warehouse(
-            self.database, self.connection_config, self.lock_wait_seconds
-        ) as conn:
-            yield conn
+    _workspace: publish.RunWorkspace | None = PrivateAttr(default=None)
 
-
-class _WarehouseClient(DuckDbClient):
-    @staticmethod
-    @contextmanager
-    def connect(context, _):
-        config = context.resource_config
-        with connect_warehouse(config["database"], config.get("connection_config")) as conn:
-            yield conn
-
-    @staticmethod
-    def delete_table_slice(context, table_slice: TableSlice, connection) -> None:
-        """Deleting happens in the frame handler, in the same transaction as the insert."""
-
-
-class _FrameHandler(DuckDBPandasTypeHandler):
-    """Writes frames by column name, atomically, and empty frames too (unlike the stock handler,
-    which inserts by position and skips empty frames)."""
-
-    def handle_output(self, context, table_slice: TableSlice, obj: pd.DataFrame, connection):
-        table = f"{table_slice.schema}.{table_slice.table}"
-        if table_slice.partition_dimensions:
-            where = _partition_where_clause(table_slice.partition_dimensions)
-            replace_rows(connection, table, obj, where)
-        else:
-            replace_table(connection, table, obj)
-        return frame_metadata(obj)
-
-
-class WarehouseIOManager(DuckDBIOManager):
-    """Stores pandas assets as ``<key prefix>.<asset name>`` tables in the warehouse."""
-
-    @staticmethod
-    def type_handlers() -> Sequence[DbTypeHandler]:
-        return [_FrameHandler()]
-
-    @staticmethod
-    def default_load_type() -> type | None:
-        return pd.DataFrame
-
-    def create_io_manager(self, context) -> DbIOManager:
-        return DbIOManager(
-            db_client=_WarehouseClient(),
-            database=self.database,
-            schema=self.schema_,
-            type_handlers=self.type_handlers(),
-            default_load_type=self.default_load_type(),
-            io_manager_name="WarehouseIOManager",
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.dagster_run
+        run_id = run.run_id if run else "direct"
+        self._workspace = publish.begin(
+            Path(self.database), Path(self.exports_dir), run_id, self.lock_wait_seconds
         )
+        if run and context.instance:
+            context.instance.add_run_tags(
+                run.run_id, {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+            )
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        workspace, self._workspace = self._workspace, None
+        if workspace is None:
+            return
+        try:
+            if _run_failed(context):
+                workspace.discard()
+                context.log.info("run failed: nothing published; readers see the previous run")
+            else:
+                published = workspace.publish(seal_exports=_seal_with(workspace.working))
+                context.log.info(f"published {', '.join(published)}")
+        except BaseException:
+            workspace.discard()
+            raise
+        finally:
+            workspace.close()
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the run's working copy."""
+        with connect_warehouse(self._active().working, self.lock_wait_seconds) as conn:
+            yield conn
+
+    def exports_path(self) -> Path:
+        """The run's export folder; published with the warehouse at the end of the run."""
+        return self._active().exports_dir()
+
+    def releases_path(self) -> Path:
+        """Where new baseline release files go during the run (``releases/`` once published)."""
+        return self._active().releases_dir()
+
+    @property
+    def published_releases(self) -> Path:
+        return Path(self.database).absolute().parent / publish.RELEASES_FOLDER
+
+    def _active(self) -> publish.RunWorkspace:
+        if self._workspace is None:
+            raise RuntimeError(
+                "the warehouse resource is used outside a run: materialize through Dagster "
+                "(dg.materialize, a job, or build_asset_context with resources)"
+            )
+        return self._workspace
+
+
+
+def _seal_with(working: Path):
+    """Seal an export folder with its manifest, reading versions from the run's warehouse."""
+
+    def seal(folder: Path) -> None:
+        from asker_pipeline.exports import manifest  # the exports know what their versions are
+
+        with connect_warehouse(working) as conn:
+            manifest.seal(folder, conn)
+
+    return seal
+
+
+def _run_failed(context: dg.InitResourceContext) -> bool:
+    """Did any step of this run fail (a blocking check included), or was it cancelled?"""
+    run, instance = context.dagster_run, context.instance
+    if run is None or instance is None:
+        return False
+    failures = instance.get_records_for_run(
+        run.run_id, of_type={dg.DagsterEventType.STEP_FAILURE}, limit=1
+    ).records
+    current = instance.get_run_by_id(run.run_id)
+    cancelled = current is not None and current.status in (
+        dg.DagsterRunStatus.CANCELING,
+        dg.DagsterRunStatus.CANCELED,
+    )
+    return bool(failures) or cancelled
 
 
 class ProjectFiles(dg.ConfigurableResource):
-    """Input folder (spreadsheets, open-data snapshots, source registry) and export folder."""
+    """The input folder: spreadsheets, open-data snapshots and the source registry."""
 
-    sources_dir: str = str(SOURCES_DIR)
-    exports_dir: str = str(DEFAULT_EXPORTS)
+    sources_dir: str
 
 
 def build_resources(
-    warehouse: str | dg.EnvVar | None = None, files: ProjectFiles | None = None
+    warehouse: str | None = None, sources: str | None = None, exports: str | None = None
 ) -> dict[str, object]:
-    """The resources every asset uses; tests pass a temporary warehouse path and folders."""
-    warehouse = warehouse or dg.EnvVar("ASKER_WAREHOUSE")
-    files = files or ProjectFiles(
-        sources_dir=dg.EnvVar("ASKER_SOURCES"), exports_dir=dg.EnvVar("ASKER_EXPORTS")
-    )
+    """The resources every asset uses; tests pass a temporary warehouse, sources and exports."""
     return {
-        "io_manager": WarehouseIOManager(database=warehouse),
-        "warehouse": WarehouseResource(database=warehouse),
-        "files": files,
+        "warehouse": Warehouse(
+            database=warehouse or dg.EnvVar("ASKER_WAREHOUSE"),
+            exports_dir=exports or dg.EnvVar("ASKER_EXPORTS"),
+        ),
+        "files": ProjectFiles(sources_dir=sources or dg.EnvVar("ASKER_SOURCES")),
     }

@@ -1,9 +1,8 @@
-"""The DuckDB warehouse: one way to connect, one way to replace a table.
+"""The DuckDB warehouse: one way to connect, one way to write a declared table, and clear errors
+when the file is locked by another program or damaged.
 
-DuckDB lets one process write a file at a time. Dagster's own connect retries a locked file for
-about 100 s and then fails with DuckDB's raw message; we wait briefly and then say which file is
-locked and what to close. Tables are replaced inside a transaction so a failed write never leaves
-a half-written table behind."""
+Runs never write the published file itself: each run works on a copy that is published whole
+at its end (``publish.py``). The functions here are the building blocks both use."""
 
 from __future__ import annotations
 
@@ -16,52 +15,94 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-#: Layers of the warehouse, one DuckDB schema each (see README, "Warehouse").
-SCHEMAS = ("reference", "raw", "staging", "marts", "quality")
+from asker_pipeline.schema import SCHEMAS, Table
+
+#: How long to wait for another program to let go of the warehouse file before giving up.
+LOCK_WAIT_SECONDS = 5.0
 
 
 class WarehouseLockedError(RuntimeError):
-    """Another process holds the DuckDB file."""
+    """Another process holds the DuckDB file for writing."""
 
 
-def _lock_message(path: str, error: Exception) -> str:
-    holder = re.search(r"Conflicting lock is held in (.+?)(?: \(PID (\d+)\))?(?:\.|$)", str(error))
-    who = (
-        f"{holder.group(1)} (PID {holder.group(2)})"
-        if holder and holder.group(2)
-        else "another program"
-    )
+class DamagedWarehouseError(RuntimeError):
+    """The DuckDB file cannot be read back whole (truncated, failing checksums, not DuckDB)."""
+
+
+def program_of(pid: int) -> str:
+    """The holding process's command line, for a message a person can act on ('' if unknown)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)[:200]
+
+
+def lock_message(path: str | Path, error: Exception) -> str:
+    """Name the file, the process holding it (PID and program) and what to close."""
+    holder = re.search(r"Conflicting lock is held in (.+) \(PID (\d+)\)", str(error))
+    if holder:
+        pid = int(holder.group(2))
+        who = f"PID {pid} ({program_of(pid) or holder.group(1)})"
+    else:
+        who = "another program"
     return (
-        f"The warehouse file {path} is locked by {who}. DuckDB allows one process to open it at a "
-        "time: close that program (a DuckDB shell or notebook, a database browser such as DBeaver, "
-        "or another `make run` / `dagster dev` using the same file) and run again. "
-        f"DuckDB said: {error}"
+        f"The warehouse file {path} is open for writing in {who}. Close that program (a DuckDB "
+        "shell, a notebook, a database browser such as DBeaver) and run again, or open the file "
+        "read-only there (`duckdb -readonly`, `duckdb.connect(path, read_only=True)`): readers "
+        "never block a run."
     )
 
 
-def _is_lock_error(error: Exception) -> bool:
+def damaged_message(path: str | Path, error: Exception) -> str:
+    return (
+        f"The warehouse file {path} is damaged and cannot be read ({error}). Nothing was written. "
+        f"To recover, move it aside (`mv {path} {path}.damaged`) and run again: every table is "
+        "rebuilt from sources/ and assets/, and baseline releases are restored from the releases "
+        "folder beside the warehouse."
+    )
+
+
+def is_lock_error(error: Exception) -> bool:
     text = str(error).lower()
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
 
 
-def open_warehouse(
-    path: str | Path, config: dict | None = None, lock_wait_seconds: float = 10.0
-) -> duckdb.DuckDBPyConnection:
-    """Connect read-write, creating the folder and the layer schemas; name the file if it is locked."""
+def is_damage_error(error: Exception) -> bool:
+    text = str(error).lower()
+    return any(
+        sign in text
+        for sign in (
+            "corrupt",
+            "checksum",
+            "could not read enough bytes",
+            "not a valid duckdb database",
+            "is not a valid",
+        )
+    )
+
+
+def retry_locked(action, path: str | Path, wait_seconds: float = LOCK_WAIT_SECONDS):
+    """Run ``action()``; while DuckDB says the file is locked, retry for ``wait_seconds`` in all,
+    then raise ``WarehouseLockedError`` naming the holder."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return action()
+        except duckdb.IOException as error:
+            if not is_lock_error(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(lock_message(path, error)) from error
+            time.sleep(0.25)
+
+
+def open_warehouse(path: str | Path, lock_wait_seconds: float = LOCK_WAIT_SECONDS):
+    """Connect read-write, creating the folder and the layer schemas."""
     database = str(path)
     if database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_wait_seconds
-    while True:
-        try:
-            conn = duckdb.connect(database, read_only=False, config=dict(config or {}))
-            break
-        except duckdb.IOException as error:
-            if not _is_lock_error(error):
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseLockedError(_lock_message(database, error)) from error
-            time.sleep(0.5)
+    conn = retry_locked(lambda: duckdb.connect(database), database, lock_wait_seconds)
     for schema in SCHEMAS:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return conn
@@ -69,9 +110,9 @@ def open_warehouse(
 
 @contextmanager
 def connect_warehouse(
-    path: str | Path, config: dict | None = None, lock_wait_seconds: float = 10.0
+    path: str | Path, lock_wait_seconds: float = LOCK_WAIT_SECONDS
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    conn = open_warehouse(path, config, lock_wait_seconds)
+    conn = open_warehouse(path, lock_wait_seconds)
     try:
         yield conn
     finally:
@@ -90,45 +131,59 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
     conn.execute("COMMIT")
 
 
-def replace_table(
-    conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ddl: str | None = None
-) -> None:
-    """Replace ``schema.table`` with ``frame`` atomically.
+def create_table(conn: duckdb.DuckDBPyConnection, table: Table, replace: bool = False) -> None:
+    verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
+    conn.execute(f"{verb} {table.name} ({table.ddl()})")
 
-    With ``ddl`` (a column list such as ``"code VARCHAR NOT NULL, value DOUBLE"``) the table gets
-    exactly those columns and types even when the frame is empty, and columns are matched by name,
-    never by position."""
+
+def insert(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Append ``frame`` (typed to the declaration, matched by column name); returns what was
+    written. Call inside a transaction when it must commit with other statements."""
+    typed = table.conform(frame)
+    conn.register("insert_frame", typed)
+    try:
+        conn.execute(f"INSERT INTO {table.name} BY NAME SELECT * FROM insert_frame")
+    finally:
+        conn.unregister("insert_frame")
+    return typed
+
+
+def replace_table(
+    conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame
+) -> pd.DataFrame:
+    """Replace the whole table with ``frame`` in one transaction; an empty frame still leaves the
+    table with its declared columns."""
     with transaction(conn):
-        if ddl is None:
-            conn.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM frame")
-        else:
-            conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
-            conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+        create_table(conn, table, replace=True)
+        return insert(conn, table, frame)
 
 
 def replace_rows(
     conn: duckdb.DuckDBPyConnection,
-    table: str,
+    table: Table,
     frame: pd.DataFrame,
     where: str,
     params: Sequence[object] = (),
-    ddl: str | None = None,
-) -> None:
-    """Replace the rows of ``table`` matching ``where`` with ``frame``, atomically (a partition's slice)."""
+) -> pd.DataFrame:
+    """Replace the rows matching ``where`` (a partition's or a release's slice), atomically."""
     with transaction(conn):
-        if ddl is not None:
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({ddl})")
-        else:
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM frame LIMIT 0")
-        conn.execute(f"DELETE FROM {table} WHERE {where}", list(params))
-        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+        create_table(conn, table)
+        conn.execute(f"DELETE FROM {table.name} WHERE {where}", list(params))
+        return insert(conn, table, frame)
 
 
-def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, table = name.split(".")
+    rows = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def read_table(conn: duckdb.DuckDBPyConnection, table: Table, order_by: str = "ALL") -> pd.DataFrame:
+    """The table in a fixed row order, or an empty frame of its declared columns if it was never
+    written."""
+    if not table_exists(conn, table.name):
+        return table.empty_frame()
+    return conn.execute(f"SELECT * FROM {table.name} ORDER BY {order_by}").df()

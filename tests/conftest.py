@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from asker_pipeline.paths import SOURCES_DIR
-from asker_pipeline.resources import ProjectFiles, build_resources
+from asker_pipeline.resources import build_resources
 
 
 @pytest.fixture
@@ -16,7 +16,13 @@ def warehouse_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def resources(warehouse_path: Path, tmp_path: Path) -> dict[str, object]:
+def exports_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse" / "exports"
+
+
+@pytest.fixture
+def resources(warehouse_path: Path, exports_path: Path) -> dict[str, object]:
     """Resources on a temporary warehouse, reading the bundled sources, exporting to tmp."""
-    files = ProjectFiles(sources_dir=str(SOURCES_DIR), exports_dir=str(tmp_path / "exports"))
-    return build_resources(warehouse=str(warehouse_path), files=files)
+    return build_resources(
+        warehouse=str(warehouse_path), sources=str(SOURCES_DIR), exports=str(exports_path)
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from asker_pipeline.schema import tables
 from asker_pipeline.values import model
-from asker_pipeline.values.assets import EXTRA_COLUMNS
 
 #: (kpi_code, data_point, unit, value) reported for Asker in 2021 and 2022; plausible together.
 CLEAN_POINTS = [
@@ -80,7 +80,7 @@ def as_table(frame: pd.DataFrame) -> pd.DataFrame:
         if name not in frame.columns:
             frame[name] = None
     with duckdb.connect() as conn:
-        conn.execute(f"CREATE TABLE t ({model.ddl(EXTRA_COLUMNS)})")
+        conn.execute(f"CREATE TABLE t ({tables.KPI_VALUES.ddl()})")
         conn.execute("INSERT INTO t BY NAME SELECT * FROM frame")
         return conn.execute("SELECT * FROM t").df()
 

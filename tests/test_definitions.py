@@ -54,10 +54,8 @@ def test_executor_is_single_process():
 
 def test_instance_queues_runs_one_at_a_time(tmp_path):
     """A UI backfill queues its runs behind each other: DuckDB takes one writer per file."""
-    from dagster._core.instance import DagsterInstance
-
     shutil.copy("dagster_home/dagster.yaml", tmp_path)
-    with DagsterInstance.from_config(str(tmp_path)) as instance:
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         config = instance.get_concurrency_config()
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
         assert config.run_queue_config.max_concurrent_runs == 1

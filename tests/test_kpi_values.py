@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from asker_pipeline.values import model
+from asker_pipeline.schema import tables
 from asker_pipeline.values.assets import stack_sql
 
 
@@ -30,7 +30,7 @@ def _insert(conn, table, kind, status, value, ref):
 def test_precedence(sheet_status, sheet_value, open_status, open_value, winner):
     conn = duckdb.connect()
     for table in ("sheet", "ssb"):
-        conn.execute(f"CREATE TABLE {table} ({model.ddl()})")
+        conn.execute(f"CREATE TABLE {table} ({tables.SPREADSHEET_VALUES.ddl()})")
     _insert(conn, "sheet", "spreadsheet", sheet_status, sheet_value, "sheet")
     _insert(conn, "ssb", "open_data", open_status, open_value, "ssb")
     rows = conn.execute(

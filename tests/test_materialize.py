@@ -34,7 +34,7 @@ def test_full_materialization(resources, warehouse_path):
         ).fetchone()
         assert value == 2.74 and "U4SSC Verification Report, Stavanger" in note
 
-    catalogue_event = result.asset_materializations_for_node("reference__kpi_catalogue")[0]
+    catalogue_event = [e for e in result.get_asset_materialization_events() if e.asset_key.path == ["reference", "kpi_catalogue"]][0].materialization
     assert catalogue_event.metadata["dagster/row_count"].value == 91
     assert "preview" in catalogue_event.metadata and "catalogue_version" in catalogue_event.metadata
 

@@ -23,8 +23,8 @@ from asker_pipeline.opendata.registry import REGISTRY_FILE, RegistryError, load_
 from asker_pipeline.opendata.snapshots import read_snapshot
 from asker_pipeline.paths import SOURCES_DIR
 from asker_pipeline.reference.catalogue import load_catalogue
-from asker_pipeline.resources import ProjectFiles, build_resources
-from asker_pipeline.values import model
+from asker_pipeline.resources import build_resources
+from asker_pipeline.schema import tables
 from asker_pipeline.values.assets import VALUE_SOURCES, kpi_values, stack_sql
 
 REGISTRY = load_registry(SOURCES_DIR / REGISTRY_FILE, load_catalogue())
@@ -109,7 +109,6 @@ def _sources_copy(tmp_path: Path) -> Path:
 
 def _refresh_run(tmp_path: Path, warehouse_path: Path, server: ReplayServer):
     sources = _sources_copy(tmp_path)
-    files = ProjectFiles(sources_dir=str(sources), exports_dir=str(tmp_path / "exports"))
     config = {
         "refresh": True,
         "base_url": server.url,
@@ -120,7 +119,9 @@ def _refresh_run(tmp_path: Path, warehouse_path: Path, server: ReplayServer):
     }
     result = dg.materialize(
         ASSETS,
-        resources=build_resources(warehouse=str(warehouse_path), files=files),
+        resources=build_resources(
+            warehouse=str(warehouse_path), sources=str(sources), exports=str(tmp_path / "exports")
+        ),
         run_config={"ops": {"raw__opendata_snapshots": {"config": config}}},
     )
     return sources, result
@@ -162,7 +163,7 @@ def test_successful_refresh_writes_real_provenance(tmp_path, warehouse_path):
 def test_spreadsheet_beats_open_data_and_both_rows_are_kept(resources, warehouse_path):
     assert dg.materialize(ASSETS, resources=resources).success
     with duckdb.connect(str(warehouse_path)) as conn:
-        conn.execute(f"CREATE TABLE raw.test_spreadsheet ({model.ddl()})")
+        conn.execute(f"CREATE TABLE raw.test_spreadsheet ({tables.SPREADSHEET_VALUES.ddl()})")
         conn.execute(
             "INSERT INTO raw.test_spreadsheet BY NAME SELECT * REPLACE ("
             " 'spreadsheet' AS source_kind, 'asker_2024.xlsx!B7' AS source_ref, 1.5 AS value,"

@@ -7,9 +7,8 @@ import duckdb
 
 from asker_pipeline.quality.assets import KPI_VALUES, data_quality_report
 from asker_pipeline.quality.checks import value_table_checks
-from asker_pipeline.resources import WarehouseResource
-from asker_pipeline.values import model
-from asker_pipeline.values.assets import EXTRA_COLUMNS
+from asker_pipeline.resources import Warehouse
+from asker_pipeline.schema import tables
 from asker_pipeline.warehouse import replace_table
 from tests.quality_frames import clean_frame, set_cell
 
@@ -21,9 +20,9 @@ def _graph(frame):
     """A stand-in for staging.kpi_values that writes ``frame``, its checks, and a scoring asset."""
 
     @dg.asset(key=KPI_VALUES)
-    def kpi_values(warehouse: WarehouseResource) -> None:
+    def kpi_values(warehouse: Warehouse) -> None:
         with warehouse.get_connection() as conn:
-            replace_table(conn, "staging.kpi_values", frame, ddl=model.ddl(EXTRA_COLUMNS))
+            replace_table(conn, tables.KPI_VALUES, frame)
 
     @dg.asset(key=SCORES, deps=[KPI_VALUES])
     def scores() -> None:
@@ -41,7 +40,7 @@ def _run(frame, resources, run_config=None):
     return materialized, checks
 
 
-def test_failing_blocking_check_stops_scoring(resources, warehouse_path, tmp_path):
+def test_failing_blocking_check_stops_scoring(resources, warehouse_path, exports_path):
     assert _run(clean_frame(), resources)[0] >= {SCORES, REPORT}  # an earlier, clean run
     bad = set_cell(clean_frame(), "EC: ICT: ICT: 1C", "main", 2022, "value", 120.0)
     materialized, checks = _run(bad, resources)
@@ -50,20 +49,24 @@ def test_failing_blocking_check_stops_scoring(resources, warehouse_path, tmp_pat
     assert failed.metadata["failing_rows"].value == 1
     first = failed.metadata["first_failing_rows"].value
     assert "3203" in first and "2022" in first and "EC: ICT: ICT: 1C" in first and "120" in first
-    assert KPI_VALUES in materialized and SCORES not in materialized
-    assert REPORT not in materialized  # downstream of the failed check, so the check wrote it:
+    assert KPI_VALUES in materialized and SCORES not in materialized and REPORT not in materialized
+    # The run failed, so nothing of it was published: readers still see the clean run's
+    # values and its validation, in the warehouse and in the exported CSV alike.
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         outcome = conn.execute(
             "SELECT outcome, failing_rows FROM quality.data_quality_report "
             "WHERE rule = 'value_within_unit_range' AND municipality_code = '3203'"
         ).fetchall()
-    assert outcome == [("fail", 1)]  # this run's failure, not the clean run's pass
-    assert "value_within_unit_range,ERROR,3203,fail" in (
-        (tmp_path / "exports" / "data_quality_report.csv").read_text(encoding="utf-8")
+        assert conn.execute(
+            "SELECT count(*) FROM staging.kpi_values WHERE value = 120"
+        ).fetchall() == [(0,)]
+    assert outcome == [("pass", 0)]
+    assert "value_within_unit_range,ERROR,3203,pass" in (
+        (exports_path / "data_quality_report.csv").read_text(encoding="utf-8")
     )
 
 
-def test_warn_check_does_not_block(resources, tmp_path, warehouse_path):
+def test_warn_check_does_not_block(resources, exports_path, warehouse_path):
     odd = set_cell(clean_frame(), "EC: I: WS: 5C", "main", 2022, "value", 85.0)
     docs = {"ops": {"quality__data_quality_report": {"config": {"data_docs": True}}}}
     materialized, checks = _run(odd, resources, run_config=docs)
@@ -77,7 +80,7 @@ def test_warn_check_does_not_block(resources, tmp_path, warehouse_path):
             "WHERE rule = 'household_sanitation_at_least_90'"
         ).fetchall()
     assert ("3203", "warn", 1) in outcomes and ("3201", "pass", 0) in outcomes
-    assert (tmp_path / "exports" / "data_quality_report.csv").exists()
+    assert (exports_path / "data_quality_report.csv").exists()
     assert (warehouse_path.parent / "data_docs" / "index.html").exists()
 
 

@@ -31,13 +31,14 @@ def _run(resources, config=None, selection=None):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One materialization shared by the read-back tests (keeps the suite fast)."""
-    from asker_pipeline.resources import ProjectFiles, build_resources
+    from asker_pipeline.paths import SOURCES_DIR
+    from asker_pipeline.resources import build_resources
 
     root = tmp_path_factory.mktemp("scoring")
     warehouse = root / "w.duckdb"
     exports = root / "exports"
     write_kpi_values(warehouse, network_values())
-    resources = build_resources(str(warehouse), ProjectFiles(exports_dir=str(exports)))
+    resources = build_resources(str(warehouse), str(SOURCES_DIR), str(exports))
     result = _run(resources)
     return {"warehouse": warehouse, "exports": exports, "resources": resources, "result": result}
 

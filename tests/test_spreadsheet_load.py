@@ -120,8 +120,10 @@ def test_removing_a_workbook_removes_its_values_but_keeps_its_history(tmp_path, 
 def test_one_municipality_partition_materializes_alone_and_sensor_notices_changes(tmp_path):
     put(tmp_path, "3203_asker_2019.xlsx", 2.5)
     put(tmp_path, "9001_nyby_2019.xlsx", 1.0, code="9001")  # a partner not yet in the history
-    files = ProjectFiles(sources_dir=str(tmp_path), exports_dir=str(tmp_path / "exports"))
-    resources = build_resources(warehouse=str(tmp_path / "w.duckdb"), files=files)
+    files = ProjectFiles(sources_dir=str(tmp_path))
+    resources = build_resources(
+        warehouse=str(tmp_path / "w.duckdb"), sources=str(tmp_path), exports=str(tmp_path / "out")
+    )
     instance = dg.DagsterInstance.ephemeral()
 
     with dg.build_sensor_context(instance=instance, resources={"files": files}) as context:
@@ -146,10 +148,12 @@ def test_one_municipality_partition_materializes_alone_and_sensor_notices_change
 
 
 def test_template_asset_writes_a_workbook_per_municipality(tmp_path):
-    files = ProjectFiles(sources_dir=str(tmp_path), exports_dir=str(tmp_path / "exports"))
+    resources = build_resources(
+        warehouse=str(tmp_path / "w.duckdb"), sources=str(tmp_path), exports=str(tmp_path / "exports")
+    )
     result = dg.materialize(
         [defs.get_assets_def(dg.AssetKey(["marts", "data_collection_templates"]))],
-        resources={"files": files},
+        resources=resources,
         run_config={"ops": {"marts__data_collection_templates": {"config": {"year": 2024}}}},
     )
     assert result.success

@@ -59,8 +59,3 @@ def test_statuses_are_kept_distinct():
 def test_conform_rejects_rows_that_break_the_model(overrides, message):
     with pytest.raises(ValueError, match=message):
         model.conform(pd.DataFrame([_row(**overrides)]))
-
-
-def test_ddl_has_every_column():
-    for name in model.COLUMN_NAMES:
-        assert name in model.ddl()

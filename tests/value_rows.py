@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from asker_pipeline.schema import tables
 from asker_pipeline.values import model
-from asker_pipeline.values.assets import EXTRA_COLUMNS
 from asker_pipeline.warehouse import connect_warehouse, replace_table
 
 BROADBAND = "EC: ICT: ICT: 2C"  # higher is better, target 60 %
@@ -83,4 +83,4 @@ def network_values() -> pd.DataFrame:
 def write_kpi_values(path: Path, frame: pd.DataFrame) -> None:
     """staging.kpi_values in the temporary warehouse, with the value model's exact columns."""
     with connect_warehouse(path) as conn:
-        replace_table(conn, "staging.kpi_values", frame, model.ddl(EXTRA_COLUMNS))
+        replace_table(conn, tables.KPI_VALUES, frame)

@@ -1,5 +1,6 @@
-"""The exports asset group: Parquet per mart table, Excel benchmark workbooks, manifest.json,
-all under ``files.exports_dir``. Keys are ``["exports", ...]``: they are files, not tables."""
+"""The exports asset group: Parquet per mart table and Excel benchmark workbooks, written into the
+run's export folder and published with the warehouse at the end of the run, sealed with
+manifest.json (``manifest.py``). Keys are ``["exports", ...]``: they are files, not tables."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -7,14 +8,15 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import pandas as pd
 
-from asker_pipeline.exports import manifest
 from asker_pipeline.exports.files import remove_stale
+from asker_pipeline.exports.manifest import export_versions
 from asker_pipeline.filesystem import write_bytes_atomic
-from asker_pipeline.metadata import files_metadata, frame_metadata
+from asker_pipeline.metadata import files_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, WarehouseResource
-from asker_pipeline.scoring import scores, tables
+from asker_pipeline.resources import Warehouse
+from asker_pipeline.schema import tables
+from asker_pipeline.scoring import scores
 from asker_pipeline.scoring.targets import load_targets
 from asker_pipeline.warehouse import table_exists
 
@@ -22,57 +24,41 @@ if TYPE_CHECKING:
     from asker_pipeline.exports import excel
 
 GROUP = "exports"
-MART_KEYS = [dg.AssetKey(t.split(".")) for t in tables.TABLES]
-QUALITY_REPORT = "quality.data_quality_report"
-
-
-def _versions() -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
-    catalogue = load_catalogue()
-    targets = load_targets(catalogue=catalogue)
-    return (
-        scores.provenance(catalogue, targets),
-        scores.data_points(catalogue, targets),
-        catalogue.units,
-    )
-
-
-def _release(conn) -> dict[str, str]:
-    row = conn.execute("SELECT release_id FROM marts.zero_point LIMIT 1").fetchone()
-    return {"baseline_release_id": row[0] if row else ""}
+#: The tables partners receive (one Parquet file each; the workbooks draw on them).
+EXPORTED = [t for t in tables.TABLES.values() if t.exported and t.name.startswith("marts.")]
+MART_KEYS = [t.asset_key for t in EXPORTED]
+QUALITY_REPORT = tables.DATA_QUALITY_REPORT.name
 
 
 @dg.asset(key=["exports", "parquet"], deps=MART_KEYS, group_name=GROUP, kinds={"parquet", "duckdb"})
-def parquet_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
+def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     """One Parquet file per marts table (exports/parquet/<table>.parquet), rows in a fixed order,
     with KPI data points (names, unit, direction, target), unit labels and versions in the schema
     metadata (``asker.*`` keys)."""
     from asker_pipeline.exports import parquet  # pyarrow: imported when exporting, not on load
 
-    versions, points, units = _versions()
-    folder = Path(files.exports_dir) / "parquet"
+    catalogue = load_catalogue()
+    points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
+    root = warehouse.exports_path()
+    folder = root / "parquet"
     written: dict[Path, int] = {}
     with warehouse.get_connection() as conn:
-        versions = {**versions, **_release(conn)}
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-                "ORDER BY table_name"
-            ).fetchall()
-        ]
-        for name in names:
-            arrow = conn.sql(f"SELECT * FROM marts.{name} ORDER BY ALL").to_arrow_table()
-            meta = parquet.kpi_metadata(arrow.to_pandas(), points, units)
-            path = folder / f"{name}.parquet"
-            write_bytes_atomic(path, parquet.parquet_bytes(arrow, f"marts.{name}", meta, versions))
+        versions = export_versions(conn)
+        for table in EXPORTED:
+            if not table_exists(conn, table.name):
+                continue
+            arrow = conn.sql(f"SELECT * FROM {table.name} ORDER BY ALL").to_arrow_table()
+            meta = parquet.kpi_metadata(arrow.to_pandas(), points, catalogue.units)
+            path = folder / f"{table.name.split('.')[1]}.parquet"
+            write_bytes_atomic(path, parquet.parquet_bytes(arrow, table.name, meta, versions))
             written[path] = arrow.num_rows
     removed = remove_stale(folder, "*.parquet", set(written))
     listing = pd.DataFrame({"file": [p.name for p in written], "rows": list(written.values())})
     return dg.MaterializeResult(
         metadata={
-            **files_metadata(list(written)),
+            **files_metadata(list(written), root),
             "table_rows": dg.MetadataValue.md(listing.to_markdown(index=False)),
-            "folder": dg.MetadataValue.path(str(folder)),
+            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "parquet")),
             "removed_stale": ", ".join(removed) or "none",
             **versions,
         }
@@ -159,19 +145,24 @@ def workbook_name(code: str, name_ascii: str) -> str:
     return f"benchmark_{code}_{name_ascii}.xlsx"
 
 
-@dg.asset(key=["exports", "excel"], deps=MART_KEYS, group_name=GROUP, kinds={"excel", "duckdb"})
-def excel_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
+@dg.asset(
+    key=["exports", "excel"],
+    deps=[*MART_KEYS, tables.DATA_QUALITY_REPORT.asset_key],
+    group_name=GROUP,
+    kinds={"excel", "duckdb"},
+)
+def excel_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     """An Excel benchmark workbook for Asker and for each partner (exports/excel/): "Les meg"
     (what, sources, method, versions, example-data notice), overview, KPIs with coloured bands,
     comparison, data quality and the not-reported list. Formula-safe and byte-reproducible."""
     from asker_pipeline.exports import excel  # openpyxl: imported when exporting, not on load
 
-    versions, _, _ = _versions()
-    folder = Path(files.exports_dir) / "excel"
+    root = warehouse.exports_path()
+    folder = root / "excel"
     network = load_municipalities().municipalities
     written = []
     with warehouse.get_connection() as conn:
-        versions = {**versions, **_release(conn)}
+        versions = export_versions(conn)
         for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True):
             data = workbook_data(conn, code, versions)
             path = folder / workbook_name(code, name_ascii)
@@ -180,34 +171,12 @@ def excel_exports(warehouse: WarehouseResource, files: ProjectFiles) -> dg.Mater
     removed = remove_stale(folder, "*.xlsx", set(written))
     return dg.MaterializeResult(
         metadata={
-            **files_metadata(written),
-            "folder": dg.MetadataValue.path(str(folder)),
+            **files_metadata(written, root),
+            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "excel")),
             "removed_stale": ", ".join(removed) or "none",
             **versions,
         }
     )
 
 
-@dg.asset(
-    key=["exports", "manifest"],
-    deps=[parquet_exports, excel_exports],
-    group_name=GROUP,
-    kinds={"json"},
-)
-def export_manifest(warehouse: WarehouseResource, files: ProjectFiles) -> dg.MaterializeResult:
-    """exports/manifest.json: every export file with its size and sha256, and the versions used."""
-    versions, _, _ = _versions()
-    with warehouse.get_connection() as conn:
-        versions = {**versions, **_release(conn)}
-    folder = Path(files.exports_dir)
-    built = manifest.build_manifest(folder, versions)
-    write_bytes_atomic(folder / manifest.MANIFEST, manifest.manifest_bytes(built))
-    return dg.MaterializeResult(
-        metadata={
-            **frame_metadata(pd.DataFrame(built["files"])),
-            "path": dg.MetadataValue.path(str(folder / manifest.MANIFEST)),
-        }
-    )
-
-
-defs = dg.Definitions(assets=[parquet_exports, excel_exports, export_manifest])
+defs = dg.Definitions(assets=[parquet_exports, excel_exports])

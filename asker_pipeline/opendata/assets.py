@@ -20,41 +20,18 @@ from asker_pipeline.opendata.snapshots import (
 )
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, WarehouseResource
-from asker_pipeline.values import model
+from asker_pipeline.resources import ProjectFiles, Warehouse
+from asker_pipeline.schema import tables
 from asker_pipeline.warehouse import replace_table
 
 GROUP = "opendata"
 REFRESH_ENV = "ASKER_OPENDATA_REFRESH"
 CACHE_DIR = Path("opendata") / ".cache"
 
-SNAPSHOTS = dg.AssetKey(["raw", "opendata_snapshots"])
-OBSERVATIONS = dg.AssetKey(["raw", "opendata_observations"])
-SERIES = dg.AssetKey(["raw", "opendata_series"])
-VALUES = dg.AssetKey(["raw", "opendata_values"])
-
-MANIFEST_DDL = (
-    "series_id VARCHAR NOT NULL, role VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
-    "certainty VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_sha256 VARCHAR NOT NULL, "
-    "is_example BOOLEAN NOT NULL, retrieved_at VARCHAR, query VARCHAR, "
-    "refresh_outcome VARCHAR NOT NULL, refresh_error VARCHAR"
-)
-OBSERVATIONS_DDL = (
-    "series_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
-    "region_code VARCHAR NOT NULL, period VARCHAR NOT NULL, dimensions VARCHAR NOT NULL, "
-    "value DOUBLE, symbol VARCHAR NOT NULL, status VARCHAR NOT NULL, "
-    "source_file VARCHAR NOT NULL, source_sha256 VARCHAR NOT NULL, query VARCHAR, "
-    "retrieved_at TIMESTAMP, is_example BOOLEAN NOT NULL"
-)
-SERIES_DDL = (
-    "series_id VARCHAR NOT NULL, role VARCHAR NOT NULL, table_id VARCHAR NOT NULL, "
-    "municipality_code VARCHAR NOT NULL, year INTEGER NOT NULL, value DOUBLE, "
-    "unit VARCHAR NOT NULL, "
-    "status VARCHAR NOT NULL, source_codes VARCHAR NOT NULL, method VARCHAR NOT NULL, "
-    "boundary VARCHAR NOT NULL, certainty VARCHAR NOT NULL, source_file VARCHAR NOT NULL, "
-    "is_example BOOLEAN NOT NULL, note VARCHAR"
-)
-
+SNAPSHOTS = tables.OPENDATA_SNAPSHOTS.asset_key
+OBSERVATIONS = tables.OPENDATA_OBSERVATIONS.asset_key
+SERIES = tables.OPENDATA_SERIES.asset_key
+VALUES = tables.OPENDATA_VALUES.asset_key
 
 class OpenDataConfig(dg.Config):
     """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read."""
@@ -105,7 +82,7 @@ def opendata_snapshots(
     context: dg.AssetExecutionContext,
     config: OpenDataConfig,
     files: ProjectFiles,
-    warehouse: WarehouseResource,
+    warehouse: Warehouse,
 ) -> dg.MaterializeResult:
     """The recorded PxWebApi v2 responses in sources/opendata/snapshots/, one per registry
     series, listed with their provenance. Offline by default; with ``refresh`` (run config) or
@@ -142,10 +119,10 @@ def opendata_snapshots(
         )
     failure_md = "\n".join(f"- `{f.series_id}`: {f.error}" for f in failures) or "_(none)_"
     with warehouse.get_connection() as conn:
-        replace_table(conn, "raw.opendata_snapshots", manifest, ddl=MANIFEST_DDL)
+        replace_table(conn, tables.OPENDATA_SNAPSHOTS, manifest)
         metadata = table_metadata(
             conn,
-            "raw.opendata_snapshots",
+            tables.OPENDATA_SNAPSHOTS,
             mode=mode,
             refreshed=sum(o.outcome == "refreshed" for o in outcomes.values()),
             refresh_failures=len(failures),
@@ -158,52 +135,35 @@ def opendata_snapshots(
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            OBSERVATIONS,
-            deps=[SNAPSHOTS],
+            table.asset_key,
+            deps=[upstream],
             group_name=GROUP,
             kinds={"pandas", "duckdb"},
-            description="Every cell of every open-data snapshot as a tidy row: region code as the "
-            "provider gave it, period, other dimensions, value, the provider's status symbol "
-            "('..', ':', '.') and the value model's status, with snapshot provenance.",
-        ),
-        dg.AssetSpec(
-            SERIES,
-            deps=[OBSERVATIONS],
-            group_name=GROUP,
-            kinds={"pandas", "duckdb"},
-            description="Registry series (numerators and denominators such as population and "
-            "households) for today's municipalities: old codes resolved, additive counts of merged "
-            "predecessors summed, agg_KommSummer K-codes taken as SSB summed them, series breaks "
-            "flagged in `note`.",
-        ),
-        dg.AssetSpec(
-            VALUES,
-            deps=[SERIES],
-            group_name=GROUP,
-            kinds={"pandas", "duckdb"},
-            description="Open-data KPI values in the common value model, computed with the "
-            "registry's formulas (numerator / denominator × scale), with provider, table, query, "
-            "retrieval time and snapshot file as provenance.",
-        ),
+            description=table.description,
+        )
+        for table, upstream in (
+            (tables.OPENDATA_OBSERVATIONS, SNAPSHOTS),
+            (tables.OPENDATA_SERIES, OBSERVATIONS),
+            (tables.OPENDATA_VALUES, SERIES),
+        )
     ],
 )
-def opendata_tables(files: ProjectFiles, warehouse: WarehouseResource):
+def opendata_tables(files: ProjectFiles, warehouse: Warehouse):
     """Decode the snapshots, harmonise municipality codes, compute the KPIs."""
     registry = _registry(files)
     snapshots = kpis.read_snapshots(registry, Path(files.sources_dir))
     harmonised = kpis.harmonised_series(snapshots, load_municipalities())
-    tables = (
-        (OBSERVATIONS, kpis.observation_table(snapshots), OBSERVATIONS_DDL),
-        (SERIES, kpis.series_table(snapshots, harmonised), SERIES_DDL),
-        (VALUES, kpis.kpi_values(registry, snapshots, harmonised), model.ddl()),
+    written = (
+        (tables.OPENDATA_OBSERVATIONS, kpis.observation_table(snapshots)),
+        (tables.OPENDATA_SERIES, kpis.series_table(snapshots, harmonised)),
+        (tables.OPENDATA_VALUES, kpis.kpi_values(registry, snapshots, harmonised)),
     )
     example = any(s.is_example for s in snapshots.values())
     with warehouse.get_connection() as conn:
-        for key, frame, ddl in tables:
-            table = ".".join(key.path)
-            replace_table(conn, table, frame, ddl=ddl)
+        for table, frame in written:
+            replace_table(conn, table, frame)
             yield dg.MaterializeResult(
-                asset_key=key,
+                asset_key=table.asset_key,
                 metadata=table_metadata(conn, table, example_data=example),
             )
 

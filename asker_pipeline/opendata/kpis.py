@@ -12,25 +12,10 @@ from asker_pipeline.opendata.harmonise import compute_kpi, harmonise
 from asker_pipeline.opendata.registry import KpiFormula, Registry
 from asker_pipeline.opendata.snapshots import Snapshot, observations, read_snapshot
 from asker_pipeline.reference.municipalities import MunicipalityHistory
+from asker_pipeline.schema import tables
 from asker_pipeline.values import model
 
-SERIES_TABLE_COLUMNS = [
-    "series_id",
-    "role",
-    "table_id",
-    "municipality_code",
-    "year",
-    "value",
-    "unit",
-    "status",
-    "source_codes",
-    "method",
-    "boundary",
-    "certainty",
-    "source_file",
-    "is_example",
-    "note",
-]
+SERIES_TABLE_COLUMNS = tables.OPENDATA_SERIES.column_names
 
 
 def read_snapshots(registry: Registry, sources_dir: Path) -> dict[str, Snapshot]:

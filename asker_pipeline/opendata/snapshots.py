@@ -23,28 +23,14 @@ from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.client import FetchError, PxWebClient
 from asker_pipeline.opendata.registry import Registry, Series
 from asker_pipeline.reference.municipalities import MunicipalityHistory
+from asker_pipeline.schema import tables
 
 PROVENANCE_KEY = "asker_pipeline"
 EXAMPLE_LABEL = (
     "EXAMPLE DATA: invented figures in the shape of a PxWebApi v2 response, not Statistics "
     "Norway's numbers. Run a refresh (ASKER_OPENDATA_REFRESH=1) to replace them."
 )
-OBSERVATION_COLUMNS = [
-    "series_id",
-    "provider",
-    "table_id",
-    "region_code",
-    "period",
-    "dimensions",
-    "value",
-    "symbol",
-    "status",
-    "source_file",
-    "source_sha256",
-    "query",
-    "retrieved_at",
-    "is_example",
-]
+OBSERVATION_COLUMNS = tables.OPENDATA_OBSERVATIONS.column_names
 
 
 class SnapshotError(ValueError):

@@ -12,10 +12,10 @@ from pydantic import Field
 
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.quality import gx_runner, report
-from asker_pipeline.quality.checks import read_table, value_table_checks
+from asker_pipeline.quality.checks import read_values, value_table_checks
 from asker_pipeline.quality.outcomes import evaluate_value_table, prepared_suite
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.resources import Warehouse
 from asker_pipeline.warehouse import table_exists
 
 KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
@@ -32,34 +32,29 @@ class ReportConfig(dg.Config):
 
 
 @dg.asset(
-    key=dg.AssetKey(["quality", "data_quality_report"]),
+    key=report.TABLE.asset_key,
     deps=list(CHECKED_TABLES),
     group_name="quality",
     kinds={"duckdb", "pandas", "great_expectations"},
+    description=report.TABLE.description + " Also written as data_quality_report.csv beside "
+    "the benchmark exports. A failing blocking check fails the run, so this report (like every "
+    "other table) keeps the last published validation; the failing check shows in the UI.",
 )
-def data_quality_report(
-    config: ReportConfig, warehouse: WarehouseResource, files: ProjectFiles
-) -> dg.MaterializeResult:
-    """Outcome of every data-quality rule (expectations/*.json) on each value table for this run:
-    one row per rule, table, municipality and outcome (pass / fail / warn), with the first failing
-    value. Also written as data_quality_report.csv next to the benchmark exports. When a blocking
-    check fails, this asset does not run (like everything downstream), so the failing check writes
-    the same rows itself: the report always shows the latest validation."""
+def data_quality_report(config: ReportConfig, warehouse: Warehouse) -> dg.MaterializeResult:
     tables = [".".join(key.path) for key in CHECKED_TABLES]
     with warehouse.get_connection() as conn:
         present = [table for table in tables if table_exists(conn, table)]
-    frames = {table: read_table(warehouse, table) for table in present}
+    frames = {table: read_values(warehouse, table) for table in present}
     outcomes = [o for table, frame in frames.items() for o in evaluate_value_table(frame, table)]
+    exports = warehouse.exports_path()
     with warehouse.get_connection() as conn:
-        frame = report.write(
-            conn, outcomes, load_municipalities().network_codes, Path(files.exports_dir)
-        )
+        frame = report.write(conn, outcomes, load_municipalities().network_codes, exports)
         metadata = table_metadata(
             conn,
             report.TABLE,
             failed=int((frame["outcome"] == "fail").sum()),
             warned=int((frame["outcome"] == "warn").sum()),
-            export=dg.MetadataValue.path(str(Path(files.exports_dir) / report.CSV_FILE)),
+            export=dg.MetadataValue.path(str(Path(warehouse.exports_dir) / report.CSV_FILE)),
             tables=", ".join(present),
         )
     if config.data_docs:

@@ -9,14 +9,13 @@ when the check runs. Attach the same checks to another value table with one line
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
 
-from asker_pipeline.quality import report, suites
+from asker_pipeline.quality import suites
 from asker_pipeline.quality.outcomes import RuleOutcome, evaluate_value_table
-from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.resources import Warehouse
+from asker_pipeline.schema import table as declared
+from asker_pipeline.warehouse import read_table
 
 FIRST_ROWS = 10
 
@@ -49,9 +48,13 @@ def check_result(asset_key: dg.AssetKey, outcome: RuleOutcome) -> dg.AssetCheckR
     )
 
 
-def read_table(warehouse: WarehouseResource, table: str):
+#: Rows in one fixed order, so "the first failing row" is the same in every run.
+ROW_ORDER = "municipality_code, year, kpi_code, data_point, source_kind, source_ref"
+
+
+def read_values(warehouse: Warehouse, table: str):
     with warehouse.get_connection() as conn:
-        return conn.execute(f"SELECT * FROM {table}").df()
+        return read_table(conn, declared(table), order_by=ROW_ORDER)
 
 
 def value_table_checks(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
@@ -68,16 +71,10 @@ def value_table_checks(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
     ]
 
     @dg.multi_asset_check(specs=specs, name=f"{'__'.join(asset_key.path)}__quality")
-    def _quality_checks(warehouse: WarehouseResource, files: ProjectFiles):
-        outcomes = evaluate_value_table(read_table(warehouse, table), table)
-        if any(o.rule.severity == "ERROR" and not o.passed for o in outcomes):
-            # Nothing downstream runs now, the report asset included: record this validation
-            # in the report so it never shows an earlier run's passes.
-            with warehouse.get_connection() as conn:
-                report.write(
-                    conn, outcomes, load_municipalities().network_codes, Path(files.exports_dir)
-                )
-        for outcome in outcomes:
+    def _quality_checks(warehouse: Warehouse):
+        # A failing blocking check fails the run, so nothing of it is published: the report
+        # keeps showing the last published validation, and these results show in the UI.
+        for outcome in evaluate_value_table(read_values(warehouse, table), table):
             yield check_result(asset_key, outcome)
 
     return _quality_checks

@@ -12,8 +12,7 @@ import pandas as pd
 from asker_pipeline.quality import gx_runner, plausibility, suites
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.values import assets as staging
-from asker_pipeline.values import model
+from asker_pipeline.schema import TABLES, tables
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,9 @@ class RuleOutcome:
 
 
 def expected_columns(table: str) -> list[str]:
-    """The value model's columns; staging.kpi_values adds its precedence columns."""
-    extra = [name for name, _, _ in staging.EXTRA_COLUMNS] if table == staging.TABLE else []
-    return [*model.COLUMN_NAMES, *extra]
+    """The columns the table is declared with (staging adds its precedence columns); a table
+    not declared (yet) is held to the value model."""
+    return TABLES.get(table, tables.SPREADSHEET_VALUES).column_names
 
 
 def prepared_suite(table: str) -> tuple[dict, dict]:
@@ -72,7 +71,7 @@ def _failing_rows(frame: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
     rows = frame.loc[sorted(details)]
     present = [c for c in plausibility.FAILING_COLUMNS if c in rows.columns]
     out = rows.loc[:, present].assign(detail=[details[label] for label in rows.index])
-    return out.reindex(columns=plausibility.FAILING_COLUMNS).reset_index(drop=True)
+    return plausibility.in_order(out.reindex(columns=plausibility.FAILING_COLUMNS))
 
 
 def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:

@@ -26,9 +26,16 @@ def _point(values: pd.DataFrame, kpi_code: str, data_point: str) -> pd.DataFrame
     return values[(values["kpi_code"] == kpi_code) & (values["data_point"] == data_point)]
 
 
+def in_order(failing: pd.DataFrame) -> pd.DataFrame:
+    """Failing rows in one fixed order (municipality, year, KPI, data point, detail), so the
+    "first failing row" shown anywhere is the same in every run."""
+    return failing.sort_values(
+        ["municipality_code", "year", "kpi_code", "data_point", "detail"], kind="stable"
+    ).reset_index(drop=True)
+
+
 def _failing(rows: pd.DataFrame, detail: pd.Series | str) -> pd.DataFrame:
-    out = rows.assign(detail=detail)
-    return out.loc[:, FAILING_COLUMNS].reset_index(drop=True)
+    return in_order(rows.assign(detail=detail).loc[:, FAILING_COLUMNS])
 
 
 def at_most_other(values: pd.DataFrame, rule: dict) -> pd.DataFrame:

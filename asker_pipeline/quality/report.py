@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,27 +9,11 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.filesystem import write_bytes_atomic
-from asker_pipeline.warehouse import replace_rows
+from asker_pipeline.schema import tables
+from asker_pipeline.warehouse import read_table, replace_rows
 
-TABLE = "quality.data_quality_report"
+TABLE = tables.DATA_QUALITY_REPORT
 CSV_FILE = "data_quality_report.csv"
-
-COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("checked_at", "TIMESTAMP", False),
-    ("table_name", "VARCHAR", False),
-    ("rule", "VARCHAR", False),
-    ("severity", "VARCHAR", False),  # ERROR (blocking) or WARN
-    ("municipality_code", "VARCHAR", True),  # empty for a finding about the whole table
-    ("outcome", "VARCHAR", False),  # pass, fail (ERROR rule) or warn (WARN rule)
-    ("failing_rows", "INTEGER", False),
-    ("first_failure", "VARCHAR", True),
-    ("description", "VARCHAR", False),
-)
-COLUMN_NAMES = [c[0] for c in COLUMNS]
-
-
-def ddl() -> str:
-    return ", ".join(f"{n} {t}{'' if null else ' NOT NULL'}" for n, t, null in COLUMNS)
 
 
 def _first(rows: pd.DataFrame) -> str | None:
@@ -41,15 +24,12 @@ def _first(rows: pd.DataFrame) -> str | None:
     return f"{row['year']} {row['kpi_code']} {row['data_point']} = {value}: {row['detail']}"
 
 
-def report_rows(
-    outcomes: Iterable, municipality_codes: Iterable[str], checked_at: dt.datetime
-) -> pd.DataFrame:
+def report_rows(outcomes: Iterable, municipality_codes: Iterable[str]) -> pd.DataFrame:
     """Each outcome spread over the given municipalities (and any others its failures name)."""
     rows = []
     for outcome in outcomes:
         rule = outcome.rule
         base = {
-            "checked_at": checked_at,
             "table_name": outcome.table,
             "rule": rule.check,
             "severity": rule.severity,
@@ -80,7 +60,7 @@ def report_rows(
                     "first_failure": _first(mine),
                 }
             )
-    return pd.DataFrame(rows, columns=COLUMN_NAMES)
+    return pd.DataFrame(rows, columns=TABLE.column_names)
 
 
 def write(
@@ -90,10 +70,11 @@ def write(
     exports_dir: Path,
 ) -> pd.DataFrame:
     """Replace the report rows of the outcomes' tables with this run's, and rewrite the CSV
-    beside the exports from the whole report table. Returns the rows written."""
-    frame = report_rows(outcomes, municipality_codes, dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    tables = sorted({o.table for o in outcomes})
-    replace_rows(conn, TABLE, frame, "list_contains(?, table_name)", [tables], ddl=ddl())
-    whole = conn.execute(f"SELECT * FROM {TABLE} ORDER BY table_name, rule, municipality_code").df()
+    beside the exports from the whole report table. Returns the rows written. No timestamps:
+    the same validation gives the same bytes (the run's time is in the run's metadata)."""
+    frame = report_rows(outcomes, municipality_codes)
+    checked = sorted({o.table for o in outcomes})
+    written = replace_rows(conn, TABLE, frame, "list_contains(?, table_name)", [checked])
+    whole = read_table(conn, TABLE, order_by="table_name, rule, municipality_code NULLS FIRST")
     write_bytes_atomic(Path(exports_dir) / CSV_FILE, whole.to_csv(index=False).encode())
-    return frame
+    return written

@@ -4,22 +4,25 @@
 import dagster as dg
 import pandas as pd
 
-from asker_pipeline.metadata import table_metadata
+from asker_pipeline.metadata import markdown_table, table_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import WarehouseResource
-from asker_pipeline.scoring import charts, comparison, method, scores, tables, zero_point
+from asker_pipeline.resources import Warehouse
+from asker_pipeline.schema import Table, tables
+from asker_pipeline.scoring import charts, comparison, method, releases, scores, zero_point
 from asker_pipeline.scoring.targets import load_targets
-from asker_pipeline.warehouse import table_exists
+from asker_pipeline.warehouse import read_table, replace_rows, replace_table
 
 GROUP = "scoring"
 KINDS = {"duckdb", "pandas"}
-KPI_VALUES = dg.AssetKey(["staging", "kpi_values"])
-TARGETS = dg.AssetKey(["reference", "targets"])
+KPI_VALUES = tables.KPI_VALUES.asset_key
+TARGETS = tables.TARGETS.asset_key
 
 
-def _key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(table.split("."))
+def _spec(table: Table, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        table.asset_key, deps=deps, group_name=GROUP, kinds=KINDS, description=table.description
+    )
 
 
 def selected_values(conn) -> pd.DataFrame:
@@ -43,49 +46,56 @@ def _inputs():
     )
 
 
-@dg.asset(key=TARGETS, group_name="reference", kinds={"csv", "pandas", "duckdb"})
-def targets() -> dg.Output[pd.DataFrame]:
-    """A target per KPI data point, with its source and rationale (assets/targets.csv, explained
-    in assets/TARGETS.md). Rows without a target are left out of scoring, as U4SSC does."""
+@dg.asset(
+    key=TARGETS, group_name="reference", kinds={"csv", "duckdb"}, description=tables.TARGETS.description
+)
+def targets(warehouse: Warehouse) -> dg.MaterializeResult:
     loaded = load_targets()
     frame = loaded.frame
-    return dg.Output(
-        frame,
-        metadata={
-            "targets_version": loaded.version,
-            "targets_sha256": loaded.sha256,
-            "with_target": int(frame["has_target"].sum()),
-            "without_target": int((~frame["has_target"]).sum()),
-            "fixed_broadband_band_limits": ", ".join(f"{x:g}" for x in method.band_limits(60.0)),
-        },
-    )
-
-
-@dg.asset(key=_key("marts.kpi_scores"), deps=[KPI_VALUES, TARGETS], group_name=GROUP, kinds=KINDS)
-def kpi_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Every selected, reported value of every municipality and year with its percentage of
-    target (direction-aware; the formula is shown per row), U4SSC points and band, and the 0-100
-    goalposts score. Carries catalogue, targets and method versions and the value's source."""
-    _, _, points, versions = _inputs()
     with warehouse.get_connection() as conn:
-        frame = scores.score_values(selected_values(conn), points, versions)
-        tables.write(conn, "marts.kpi_scores", frame)
-        metadata = table_metadata(conn, "marts.kpi_scores", **versions)
+        replace_table(conn, tables.TARGETS, frame)
+        metadata = table_metadata(
+            conn,
+            tables.TARGETS,
+            targets_version=loaded.version,
+            targets_sha256=loaded.sha256,
+            with_target=int(frame["has_target"].sum()),
+            without_target=int((~frame["has_target"]).sum()),
+            fixed_broadband_band_limits=", ".join(f"{x:g}" for x in method.band_limits(60.0)),
+        )
     return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(
-    key=_key("marts.rollup_scores"), deps=[_key("marts.kpi_scores")], group_name=GROUP, kinds=KINDS
+    key=tables.KPI_SCORES.asset_key,
+    deps=[KPI_VALUES, TARGETS],
+    group_name=GROUP,
+    kinds=KINDS,
+    description=tables.KPI_SCORES.description,
 )
-def rollup_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Points ÷ (4 × n scored values) per category (27 nodes: dimension + sub-dimension +
-    category), sub-dimension, dimension and SDG, for every municipality and year, banded."""
+def kpi_scores(warehouse: Warehouse) -> dg.MaterializeResult:
     _, _, points, versions = _inputs()
     with warehouse.get_connection() as conn:
-        kpi = conn.execute("SELECT * FROM marts.kpi_scores").df()
+        frame = scores.score_values(selected_values(conn), points, versions)
+        replace_table(conn, tables.KPI_SCORES, frame)
+        metadata = table_metadata(conn, tables.KPI_SCORES, **versions)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    key=tables.ROLLUP_SCORES.asset_key,
+    deps=[tables.KPI_SCORES.asset_key],
+    group_name=GROUP,
+    kinds=KINDS,
+    description=tables.ROLLUP_SCORES.description,
+)
+def rollup_scores(warehouse: Warehouse) -> dg.MaterializeResult:
+    _, _, points, versions = _inputs()
+    with warehouse.get_connection() as conn:
+        kpi = read_table(conn, tables.KPI_SCORES)
         frame = scores.rollup_scores(kpi, points, versions)
-        tables.write(conn, "marts.rollup_scores", frame)
-        metadata = table_metadata(conn, "marts.rollup_scores", **versions)
+        replace_table(conn, tables.ROLLUP_SCORES, frame)
+        metadata = table_metadata(conn, tables.ROLLUP_SCORES, **versions)
     return dg.MaterializeResult(metadata=metadata)
 
 
@@ -98,47 +108,27 @@ class BaselineConfig(dg.Config):
 
 
 ZERO_POINT_TABLES = (
-    "marts.baseline_releases",
-    "marts.baseline_release_values",
-    "marts.zero_point",
-    "marts.zero_point_coverage",
-    "marts.zero_point_not_reported",
+    tables.BASELINE_RELEASES,
+    tables.BASELINE_RELEASE_VALUES,
+    tables.ZERO_POINT,
+    tables.ZERO_POINT_COVERAGE,
+    tables.ZERO_POINT_NOT_REPORTED,
 )
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            _key(t), deps=[KPI_VALUES, TARGETS], group_name=GROUP, kinds=KINDS, description=d
-        )
-        for t, d in zip(
-            ZERO_POINT_TABLES,
-            (
-                "Frozen baseline releases, one row each: release id (baseline year + hash of "
-                "values and "
-                "versions), catalogue version and sha256, targets and method version, totals. Kept "
-                "across runs: a release is never overwritten; changed baseline inputs add a new "
-                "one.",
-                "The zero-point rows of every frozen release (values, targets, scores as frozen).",
-                "The zero-point measurement (nullpunktsmåling) for Asker at the baseline year: "
-                "all 91 "
-                "KPIs / 112 data points with value, year, source, status, target, % of target "
-                "and band.",
-                "Coverage of the zero point per category node (27): reported, not reported, "
-                "without "
-                "target, scored, and the category's points ÷ (4 × n).",
-                "Data points Asker did not report at the baseline: the plan for the next "
-                "collection.",
-            ),
-            strict=True,
-        )
-    ],
+    specs=[_spec(table, [KPI_VALUES, TARGETS]) for table in ZERO_POINT_TABLES],
     can_subset=False,
 )
-def zero_point_measurement(config: BaselineConfig, warehouse: WarehouseResource):
+def zero_point_measurement(config: BaselineConfig, warehouse: Warehouse):
+    """The zero point for the subject municipality, frozen as a release that is never overwritten
+    (also filed in warehouse/releases/, and restored from there into a new warehouse)."""
     _, targets_loaded, points, versions = _inputs()
     subject = load_municipalities().subject_code
     with warehouse.get_connection() as conn:
+        restored, filed = releases.reconcile(
+            conn, warehouse.published_releases, warehouse.releases_path()
+        )
         current = zero_point.zero_point(
             selected_values(conn),
             points,
@@ -149,71 +139,49 @@ def zero_point_measurement(config: BaselineConfig, warehouse: WarehouseResource)
             config.max_year_distance,
         )
         rid = current["release_id"].iloc[0]
-        known = (
-            conn.execute("SELECT release_id, release_number FROM marts.baseline_releases").df()
-            if table_exists(conn, "marts.baseline_releases")
-            else pd.DataFrame(columns=["release_id", "release_number"])
-        )
+        known = read_table(conn, tables.BASELINE_RELEASES, order_by="release_number")
         added = rid not in set(known["release_id"])
         if added:  # values first: a crash in between leaves no half-registered release
-            tables.write_rows(
-                conn, "marts.baseline_release_values", current, "release_id = ?", [rid]
-            )
+            replace_rows(conn, tables.BASELINE_RELEASE_VALUES, current, "release_id = ?", [rid])
             number = int(known["release_number"].max()) + 1 if len(known) else 1
-            tables.write_rows(
-                conn,
-                "marts.baseline_releases",
-                zero_point.release_summary(current, number),
-                "release_id = ?",
-                [rid],
-            )
+            summary = zero_point.release_summary(current, number)
+            replace_rows(conn, tables.BASELINE_RELEASES, summary, "release_id = ?", [rid])
+            releases.file_release(conn, rid, warehouse.releases_path())
         in_use = config.release_id or rid
-        frozen = tables.conform(
-            "marts.zero_point",
+        frozen = tables.ZERO_POINT.conform(
             conn.execute(
                 "SELECT * FROM marts.baseline_release_values WHERE release_id = ? ORDER BY "
                 "kpi_code, data_point",
                 [in_use],
-            ).df(),
+            ).df()
         )
         if frozen.empty:
             raise dg.Failure(f"baseline release {in_use!r} is not in marts.baseline_releases")
         cover = zero_point.coverage(frozen)
-        tables.write(conn, "marts.zero_point", frozen)
-        tables.write(conn, "marts.zero_point_coverage", cover)
-        tables.write(conn, "marts.zero_point_not_reported", zero_point.not_reported(frozen))
+        replace_table(conn, tables.ZERO_POINT, frozen)
+        replace_table(conn, tables.ZERO_POINT_COVERAGE, cover)
+        replace_table(conn, tables.ZERO_POINT_NOT_REPORTED, zero_point.not_reported(frozen))
         release_meta = {
             "release_id": in_use,
             "current_inputs_release_id": rid,
             "release_added": added,
+            "releases_restored_from_files": ", ".join(restored) or "none",
+            "releases_filed": ", ".join(filed + ([rid] if added else [])) or "none",
         }
-        yield dg.MaterializeResult(
-            asset_key=_key("marts.baseline_releases"),
-            metadata=table_metadata(conn, "marts.baseline_releases", **release_meta),
-        )
-        yield dg.MaterializeResult(
-            asset_key=_key("marts.baseline_release_values"),
-            metadata=table_metadata(conn, "marts.baseline_release_values"),
-        )
-        yield dg.MaterializeResult(
-            asset_key=_key("marts.zero_point"),
-            metadata=table_metadata(
-                conn,
-                "marts.zero_point",
+        extra = {
+            tables.BASELINE_RELEASES: release_meta,
+            tables.ZERO_POINT: {
                 **release_meta,
                 **versions,
-                baseline_year=config.baseline_year,
+                "baseline_year": config.baseline_year,
                 **score_overview(frozen, cover),
-            ),
-        )
-        yield dg.MaterializeResult(
-            asset_key=_key("marts.zero_point_coverage"),
-            metadata=table_metadata(conn, "marts.zero_point_coverage"),
-        )
-        yield dg.MaterializeResult(
-            asset_key=_key("marts.zero_point_not_reported"),
-            metadata=table_metadata(conn, "marts.zero_point_not_reported"),
-        )
+            },
+        }
+        for table in ZERO_POINT_TABLES:
+            yield dg.MaterializeResult(
+                asset_key=table.asset_key,
+                metadata=table_metadata(conn, table, **extra.get(table, {})),
+            )
 
 
 def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]:
@@ -259,27 +227,24 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         "overall_percent": r.percent if r.percent is not None else "not scored",
         "reported": int((zero["status"] == "reported").sum()),
         "not_reported": int((zero["status"] != "reported").sum()),
-        "dimension_scores": dg.MetadataValue.md(charts.markdown_table(pd.DataFrame(dims))),
-        "category_scores": dg.MetadataValue.md(charts.markdown_table(categories)),
+        "dimension_scores": dg.MetadataValue.md(markdown_table(pd.DataFrame(dims))),
+        "category_scores": dg.MetadataValue.md(markdown_table(categories)),
         "category_chart": dg.MetadataValue.md(chart),
     }
 
 
 @dg.asset(
-    key=_key("marts.baseline_progress"),
-    deps=[_key("marts.zero_point"), KPI_VALUES],
+    key=tables.BASELINE_PROGRESS.asset_key,
+    deps=[tables.ZERO_POINT.asset_key, KPI_VALUES],
     group_name=GROUP,
     kinds=KINDS,
+    description=tables.BASELINE_PROGRESS.description,
 )
-def baseline_progress(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """From the frozen baseline (marts.zero_point's release) to the latest later year with a
-    reported value, scored against the release's own targets: change in value and points, trend."""
+def baseline_progress(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn:
-        frame = zero_point.progress(
-            conn.execute("SELECT * FROM marts.zero_point").df(), selected_values(conn)
-        )
-        tables.write(conn, "marts.baseline_progress", frame)
-        metadata = table_metadata(conn, "marts.baseline_progress")
+        frame = zero_point.progress(read_table(conn, tables.ZERO_POINT), selected_values(conn))
+        replace_table(conn, tables.BASELINE_PROGRESS, frame)
+        metadata = table_metadata(conn, tables.BASELINE_PROGRESS)
     return dg.MaterializeResult(metadata=metadata)
 
 
@@ -291,27 +256,13 @@ class ComparisonConfig(dg.Config):
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            _key("marts.peer_comparison"),
-            deps=[KPI_VALUES, TARGETS],
-            group_name=GROUP,
-            kinds=KINDS,
-            description="Asker and the four partners per KPI data point: the five values "
-            "(same unit; reference year or nearest, year shown), direction-aware rank with "
-            "ties, difference to the peer median, 0-100 min-max position, leads/lags.",
-        ),
-        dg.AssetSpec(
-            _key("marts.peer_summary"),
-            deps=[KPI_VALUES, TARGETS],
-            group_name=GROUP,
-            kinds=KINDS,
-            description="Per category and dimension and municipality: data points compared, "
-            "how often it leads or lags the peer median, mean rank and mean position.",
-        ),
+        _spec(tables.PEER_COMPARISON, [KPI_VALUES, TARGETS]),
+        _spec(tables.PEER_SUMMARY, [KPI_VALUES, TARGETS]),
     ],
     can_subset=False,
 )
-def peer_comparison(config: ComparisonConfig, warehouse: WarehouseResource):
+def peer_comparison(config: ComparisonConfig, warehouse: Warehouse):
+    """Each municipality of the network against the others, per data point and per category."""
     _, _, points, versions = _inputs()
     network = load_municipalities().municipalities
     with warehouse.get_connection() as conn:
@@ -323,10 +274,12 @@ def peer_comparison(config: ComparisonConfig, warehouse: WarehouseResource):
             config.year or None,
             config.max_year_distance,
         )
-        tables.write(conn, "marts.peer_comparison", frame)
-        tables.write(conn, "marts.peer_summary", comparison.summarise(frame, points))
-        for table in ("marts.peer_comparison", "marts.peer_summary"):
-            yield dg.MaterializeResult(asset_key=_key(table), metadata=table_metadata(conn, table))
+        replace_table(conn, tables.PEER_COMPARISON, frame)
+        replace_table(conn, tables.PEER_SUMMARY, comparison.summarise(frame, points))
+        for table in (tables.PEER_COMPARISON, tables.PEER_SUMMARY):
+            yield dg.MaterializeResult(
+                asset_key=table.asset_key, metadata=table_metadata(conn, table)
+            )
 
 
 defs = dg.Definitions(

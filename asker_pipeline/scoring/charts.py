@@ -1,4 +1,4 @@
-"""Dependency-free charts for asset metadata: markdown tables and unicode bar charts."""
+"""Dependency-free charts for asset metadata: unicode bar charts."""
 
 from __future__ import annotations
 
@@ -22,9 +22,3 @@ def bar_chart(labels: list[str], percents: list[float | None], notes: list[str])
         shown = "   n/a " if percent is None or pd.isna(percent) else f"{float(percent):6.1f} %"
         lines.append(f"{label:<{pad}}  {bar(percent)} {shown}  {note}")
     return "```\n" + "\n".join(lines or ["(no categories)"]) + "\n```"
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "_(no rows)_"
-    return frame.to_markdown(index=False)

@@ -9,48 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from asker_pipeline.scoring.scores import DATA_POINT_NAMES, PROVENANCE
+from asker_pipeline.schema import tables
 from asker_pipeline.scoring.zero_point import pick_years
 
-COMPARISON_COLUMNS = [
-    "kpi_code",
-    "data_point",
-    "category_node",
-    "dimension_code",
-    *DATA_POINT_NAMES,
-    "unit",
-    "direction",
-    "reference_year",
-    "municipality_code",
-    "municipality_name",
-    "is_subject",
-    "value",
-    "year",
-    "year_note",
-    "n_compared",
-    "rank",
-    "peer_median",
-    "difference_to_peer_median",
-    "position",
-    "standing",
-    "source_ref",
-    "is_example",
-    *PROVENANCE,
-]
-SUMMARY_COLUMNS = [
-    "level",
-    "node_code",
-    "node_name_en",
-    "node_name_nb",
-    "municipality_code",
-    "municipality_name",
-    "n_compared",
-    "n_leads",
-    "n_lags",
-    "n_level",
-    "mean_rank",
-    "mean_position",
-]
+COMPARISON_COLUMNS = tables.PEER_COMPARISON.column_names
+SUMMARY_COLUMNS = tables.PEER_SUMMARY.column_names
 
 
 def rank(values: list[float], direction: str) -> list[int | None]:

@@ -6,34 +6,19 @@ from __future__ import annotations
 import pandas as pd
 
 from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method
 from asker_pipeline.scoring.targets import Targets
 
 #: The versions every scored row carries.
-PROVENANCE = ("catalogue_version", "catalogue_sha256", "targets_version", "method_version")
+PROVENANCE = tuple(c.name for c in tables.PROVENANCE)
 
 #: A data point's names, in every table that lists data points.
-DATA_POINT_NAMES = ["kpi_name_en", "kpi_name_nb", "data_point_name_en", "data_point_name_nb"]
+DATA_POINT_NAMES = [c.name for c in tables.DATA_POINT_NAMES]
 #: Where a data point sits in the tree (the category node is dimension + sub-dimension + category).
-DATA_POINT_PLACE = [
-    "kpi_code",
-    "data_point",
-    "dimension_code",
-    "sub_dimension_code",
-    "category_code",
-    "category_node",
-]
+DATA_POINT_PLACE = [c.name for c in tables.DATA_POINT_PLACE]
 #: What scoring adds to a value (``score_rows``).
-SCORED = [
-    "has_target",
-    "scored",
-    "not_scored_reason",
-    "percent_of_target",
-    "percent_formula",
-    "points",
-    "band_label",
-    "goalposts_score",
-]
+SCORED = [c.name for c in tables.SCORED]
 
 DATA_POINT_COLUMNS = [
     "kpi_code",
@@ -63,39 +48,10 @@ DATA_POINT_COLUMNS = [
     "target_rationale",
 ]
 
-SCORE_COLUMNS = [
-    "municipality_code",
-    "year",
-    *DATA_POINT_PLACE,
-    *DATA_POINT_NAMES,
-    "kpi_type",
-    "unit",
-    "direction",
-    "value",
-    "target",
-    "lower_bound",
-    *SCORED,
-    "source_ref",
-    "is_example",
-    *PROVENANCE,
-]
+SCORE_COLUMNS = tables.KPI_SCORES.column_names
 
 ROLLUP_LEVELS = ("category", "sub_dimension", "dimension", "sdg")
-ROLLUP_COLUMNS = [
-    "level",
-    "node_code",
-    "node_name_en",
-    "node_name_nb",
-    "municipality_code",
-    "year",
-    "n_scored",
-    "points",
-    "max_points",
-    "percent",
-    "points_band",
-    "band_label",
-    *PROVENANCE,
-]
+ROLLUP_COLUMNS = tables.ROLLUP_SCORES.column_names
 
 
 def provenance(catalogue: Catalogue, targets: Targets) -> dict[str, str]:

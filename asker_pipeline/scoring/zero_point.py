@@ -12,38 +12,14 @@ import hashlib
 
 import pandas as pd
 
+from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method
 from asker_pipeline.scoring.scores import (
-    DATA_POINT_NAMES,
-    DATA_POINT_PLACE,
     PROVENANCE,
-    SCORED,
     score_rows,
 )
 
-ZERO_POINT_COLUMNS = [
-    "release_id",
-    "municipality_code",
-    "baseline_year",
-    *DATA_POINT_PLACE,
-    "category_en",
-    "category_nb",
-    *DATA_POINT_NAMES,
-    "kpi_type",
-    "unit",
-    "direction",
-    "year",
-    "value",
-    "status",
-    "source_ref",
-    "target",
-    "lower_bound",
-    "target_source",
-    *SCORED,
-    "is_example",
-    *PROVENANCE,
-    "targets_sha256",
-]
+ZERO_POINT_COLUMNS = tables.ZERO_POINT.column_names
 #: What identifies a release: the baseline values and the versions they were scored with.
 RELEASE_KEY_COLUMNS = [
     "kpi_code",
@@ -55,66 +31,10 @@ RELEASE_KEY_COLUMNS = [
     "target",
     "lower_bound",
 ]
-RELEASE_COLUMNS = [
-    "release_id",
-    "release_number",
-    "municipality_code",
-    "baseline_year",
-    *PROVENANCE,
-    "targets_sha256",
-    "n_data_points",
-    "n_reported",
-    "n_scored",
-    "points",
-    "max_points",
-    "percent",
-    "band_label",
-]
-COVERAGE_COLUMNS = [
-    "category_node",
-    "category_en",
-    "category_nb",
-    "n_data_points",
-    "n_reported",
-    "n_not_reported",
-    "n_no_target",
-    "n_scored",
-    "points",
-    "max_points",
-    "percent",
-    "band_label",
-]
-NOT_REPORTED_COLUMNS = [
-    "kpi_code",
-    "data_point",
-    "category_node",
-    "category_en",
-    *DATA_POINT_NAMES,
-    "kpi_type",
-    "unit",
-    "status",
-    "has_target",
-]
-PROGRESS_COLUMNS = [
-    "release_id",
-    "municipality_code",
-    "kpi_code",
-    "data_point",
-    "kpi_name_en",
-    "unit",
-    "direction",
-    "baseline_year_used",
-    "baseline_value",
-    "baseline_points",
-    "latest_year",
-    "latest_value",
-    "target",
-    "latest_percent_of_target",
-    "latest_points",
-    "change_in_value",
-    "change_in_points",
-    "trend",
-]
+RELEASE_COLUMNS = tables.BASELINE_RELEASES.column_names
+COVERAGE_COLUMNS = tables.ZERO_POINT_COVERAGE.column_names
+NOT_REPORTED_COLUMNS = tables.ZERO_POINT_NOT_REPORTED.column_names
+PROGRESS_COLUMNS = tables.BASELINE_PROGRESS.column_names
 
 
 def pick_years(values: pd.DataFrame, year: int | pd.Series, max_distance: int) -> pd.DataFrame:

@@ -14,19 +14,20 @@ import dagster as dg
 import pandas as pd
 
 from asker_pipeline.filesystem import sha256_file
-from asker_pipeline.metadata import frame_metadata
+from asker_pipeline.metadata import frame_metadata, slice_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, WarehouseResource
+from asker_pipeline.resources import ProjectFiles, Warehouse
+from asker_pipeline.schema import tables
 from asker_pipeline.spreadsheets import store
 from asker_pipeline.spreadsheets.layout import TEMPLATE_VERSION
 from asker_pipeline.spreadsheets.read import ReadContext, partition_key
 
 GROUP = "spreadsheets"
 PARTITIONS = dg.DynamicPartitionsDefinition(name="spreadsheet_municipality")
-VALUES_KEY = dg.AssetKey(["raw", "spreadsheet_values"])
-QUARANTINE_KEY = dg.AssetKey(["raw", "spreadsheet_quarantine"])
-LOADS_KEY = dg.AssetKey(["raw", "spreadsheet_loads"])
+VALUES_KEY = tables.SPREADSHEET_VALUES.asset_key
+QUARANTINE_KEY = tables.SPREADSHEET_QUARANTINE.asset_key
+LOADS_KEY = tables.SPREADSHEET_LOADS.asset_key
 LOAD_KEYS = (VALUES_KEY, QUARANTINE_KEY, LOADS_KEY)
 TEMPLATES_FOLDER = "templates"
 
@@ -46,7 +47,7 @@ class TemplateConfig(dg.Config):
     group_name=GROUP,
     kinds={"excel", "openpyxl"},
 )
-def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg.MaterializeResult:
+def data_collection_templates(config: TemplateConfig, warehouse: Warehouse) -> dg.MaterializeResult:
     """The U4SSC data-collection workbook (.xlsx) for each municipality of the network and the
     configured reporting year, generated from the catalogue: one row per KPI data point, protected
     descriptive columns, validated numeric cells, data-quality dropdown, instructions in Norwegian
@@ -60,7 +61,7 @@ def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg
 
     catalogue = load_catalogue()
     network = load_municipalities().municipalities
-    folder = Path(files.exports_dir) / TEMPLATES_FOLDER
+    folder = warehouse.exports_path() / TEMPLATES_FOLDER
     written = []
     for code, name in zip(network["code"], network["name"], strict=True):
         path = write_workbook(
@@ -72,7 +73,7 @@ def data_collection_templates(config: TemplateConfig, files: ProjectFiles) -> dg
     return dg.MaterializeResult(
         metadata=frame_metadata(
             frame,
-            folder=dg.MetadataValue.path(str(folder)),
+            folder=dg.MetadataValue.path(str(Path(warehouse.exports_dir) / TEMPLATES_FOLDER)),
             year=config.year,
             template_version=TEMPLATE_VERSION,
             catalogue_version=catalogue.version,
@@ -86,49 +87,15 @@ _KINDS = {"excel", "duckdb", "pandas"}
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            VALUES_KEY,
-            group_name=GROUP,
-            kinds=_KINDS,
-            description=(
-                "KPI values from the filled-in workbooks in sources/spreadsheets/, in the "
-                "common value "
-                "model, with provenance: file, sheet, cell, sha256, loaded_at, the reporter's data "
-                "quality and comment. Shares typed as 0.97 for a percentage are kept and "
-                "flagged in "
-                "`note`."
-            ),
-        ),
-        dg.AssetSpec(
-            QUARANTINE_KEY,
-            group_name=GROUP,
-            kinds=_KINDS,
-            description=(
-                "Rows and whole files the workbook load rejected, with a reason naming file, "
-                "sheet, "
-                "cell and the raw text (unknown KPI code, duplicate data point, not a number, "
-                "out of "
-                "range, numerator above denominator, municipality or year missing or contradicting "
-                "the file name, corrupt, password-protected or not a workbook)."
-            ),
-        ),
-        dg.AssetSpec(
-            LOADS_KEY,
-            group_name=GROUP,
-            kinds=_KINDS,
-            description=(
-                "Load history: one row per workbook version (sha256) the first time it is "
-                "loaded, with "
-                "the version it replaced for the same municipality and year."
-            ),
-        ),
+        dg.AssetSpec(table.asset_key, group_name=GROUP, kinds=_KINDS, description=table.description)
+        for table in (tables.SPREADSHEET_VALUES, tables.SPREADSHEET_QUARANTINE, tables.SPREADSHEET_LOADS)
     ],
     partitions_def=PARTITIONS,
     backfill_policy=dg.BackfillPolicy.single_run(),  # a backfill of many municipalities: one run
     can_subset=False,
 )
 def spreadsheet_workbooks(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, files: ProjectFiles
+    context: dg.AssetExecutionContext, warehouse: Warehouse, files: ProjectFiles
 ):
     """Load the workbooks of the run's municipalities (values, quarantine and load history in
     one transaction per chunk of municipalities; a single-municipality run is one transaction)."""
@@ -138,15 +105,22 @@ def spreadsheet_workbooks(
     flagged = int(plan.values["note"].fillna("").str.contains("FLAG").sum())
     yield dg.MaterializeResult(
         asset_key=VALUES_KEY,
-        metadata=frame_metadata(
-            plan.values, reported=int((plan.values["status"] == "reported").sum()), flagged=flagged
+        metadata=slice_metadata(
+            store.VALUES,
+            plan.values,
+            reported=int((plan.values["status"] == "reported").sum()),
+            flagged=flagged,
         ),
     )
-    yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata=frame_metadata(plan.quarantine))
+    yield dg.MaterializeResult(
+        asset_key=QUARANTINE_KEY, metadata=slice_metadata(store.QUARANTINE, plan.quarantine)
+    )
     yield dg.MaterializeResult(
         asset_key=LOADS_KEY,
-        metadata=frame_metadata(
-            plan.new_loads, replacements=int(plan.new_loads["replaced_sha256"].notna().sum())
+        metadata=slice_metadata(
+            store.LOADS,
+            plan.new_loads,
+            replacements=int(plan.new_loads["replaced_sha256"].notna().sum()),
         ),
     )
 

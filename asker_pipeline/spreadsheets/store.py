@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from asker_pipeline.schema import tables
 from asker_pipeline.spreadsheets.read import (
     ReadContext,
     WorkbookResult,
@@ -28,43 +29,12 @@ from asker_pipeline.spreadsheets.read import (
     read_workbook,
 )
 from asker_pipeline.values import model
-from asker_pipeline.warehouse import transaction
+from asker_pipeline.warehouse import create_table, insert, transaction
 
-VALUES_TABLE = "raw.spreadsheet_values"
-QUARANTINE_TABLE = "raw.spreadsheet_quarantine"
-LOADS_TABLE = "raw.spreadsheet_loads"
 SPREADSHEETS_FOLDER = "spreadsheets"
-
-QUARANTINE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("partition_key", "VARCHAR", False),  # municipality partition the file belongs to
-    ("file", "VARCHAR", False),  # relative to the sources folder
-    ("sha256", "VARCHAR", False),
-    ("sheet", "VARCHAR", True),  # empty when the whole file is rejected
-    ("cell", "VARCHAR", True),
-    ("raw_text", "VARCHAR", True),  # the offending cell as typed
-    ("row_text", "VARCHAR", True),  # the whole row as typed
-    ("reason", "VARCHAR", False),  # names file, sheet, cell and raw text
-    ("municipality_code", "VARCHAR", True),
-    ("year", "INTEGER", True),
-    ("loaded_at", "TIMESTAMP", False),
-)
-LOADS_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("partition_key", "VARCHAR", False),
-    ("municipality_code", "VARCHAR", True),
-    ("year", "INTEGER", True),
-    ("file", "VARCHAR", False),
-    ("sha256", "VARCHAR", False),
-    ("loaded_at", "TIMESTAMP", False),
-    ("replaced_file", "VARCHAR", True),  # the earlier version for this municipality and year
-    ("replaced_sha256", "VARCHAR", True),
-    ("values_loaded", "INTEGER", False),
-    ("rows_rejected", "INTEGER", False),
-    ("file_rejected", "BOOLEAN", False),
-)
-
-
-def column_ddl(columns: tuple[tuple[str, str, bool], ...]) -> str:
-    return ", ".join(f"{n} {t}{'' if nullable else ' NOT NULL'}" for n, t, nullable in columns)
+VALUES = tables.SPREADSHEET_VALUES
+QUARANTINE = tables.SPREADSHEET_QUARANTINE
+LOADS = tables.SPREADSHEET_LOADS
 
 
 def workbook_files(sources_dir: Path) -> list[Path]:
@@ -173,25 +143,6 @@ def plan_partition(
     return values, quarantine, loads
 
 
-def _typed(rows: list[dict], columns: tuple[tuple[str, str, bool], ...]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c[0] for c in columns])
-    types = {"VARCHAR": "string", "INTEGER": "Int64", "BOOLEAN": "boolean"}
-    for name, dtype, _ in columns:
-        if dtype == "TIMESTAMP":
-            frame[name] = pd.to_datetime(frame[name], utc=True).dt.tz_localize(None)
-        else:
-            frame[name] = frame[name].astype(types[dtype])
-    return frame
-
-
-def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {VALUES_TABLE} ({model.ddl()})")
-    conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} ({column_ddl(QUARANTINE_COLUMNS)})"
-    )
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {LOADS_TABLE} ({column_ddl(LOADS_COLUMNS)})")
-
-
 #: Partitions written per transaction when many are loaded at once (bounds memory).
 CHUNK = 25
 #: From this many workbooks on, they are parsed in worker processes (openpyxl is CPU-bound).
@@ -227,9 +178,7 @@ def load_partitions(
     """Load many partitions (a single-run backfill), ``CHUNK`` partitions per transaction, so
     memory stays bounded. Returns what was written for the last chunk."""
     files = files_by_partition(workbook_files(sources_dir), context)
-    plan = PartitionLoad(
-        model.empty_frame(), _typed([], QUARANTINE_COLUMNS), _typed([], LOADS_COLUMNS)
-    )
+    plan = PartitionLoad(VALUES.empty_frame(), QUARANTINE.empty_frame(), LOADS.empty_frame())
     n_files = sum(len(files.get(key, [])) for key in keys)
     chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
     with _reader_pool(n_files, context) as pool:
@@ -275,11 +224,13 @@ def _read_ahead(pool, chunks, files, sources_dir, ahead: int = 2):
 
 
 def _write_chunk(conn, keys, results, now) -> PartitionLoad:
+    """Values and quarantine of the chunk's municipalities replaced, new loads appended: together."""
     now = now or datetime.now(UTC)
     with transaction(conn):
-        ensure_tables(conn)
+        for table in (VALUES, QUARANTINE, LOADS):
+            create_table(conn, table)
         history = conn.execute(
-            f"SELECT * FROM {LOADS_TABLE} WHERE list_contains(?, partition_key)", [keys]
+            f"SELECT * FROM {LOADS.name} WHERE list_contains(?, partition_key)", [keys]
         ).df()
         values, quarantine, loads = [], [], []
         for key in keys:
@@ -287,23 +238,16 @@ def _write_chunk(conn, keys, results, now) -> PartitionLoad:
             values += rows[0]
             quarantine += rows[1]
             loads += rows[2]
-        plan = PartitionLoad(
-            values=model.conform(pd.DataFrame(values, columns=[*model.COLUMN_NAMES])),
-            quarantine=_typed(quarantine, QUARANTINE_COLUMNS),
-            new_loads=_typed(loads, LOADS_COLUMNS),
-        )
         conn.execute(
-            f"DELETE FROM {VALUES_TABLE} WHERE list_contains(?, municipality_code)", [keys]
+            f"DELETE FROM {VALUES.name} WHERE list_contains(?, municipality_code)", [keys]
         )
-        conn.register("accepted_frame", plan.values)
-        conn.execute(f"INSERT INTO {VALUES_TABLE} BY NAME SELECT * FROM accepted_frame")
-        conn.execute(
-            f"DELETE FROM {QUARANTINE_TABLE} WHERE list_contains(?, partition_key)", [keys]
+        conn.execute(f"DELETE FROM {QUARANTINE.name} WHERE list_contains(?, partition_key)", [keys])
+        return PartitionLoad(
+            values=insert(
+                conn, VALUES, model.conform(pd.DataFrame(values, columns=VALUES.column_names))
+            ),
+            quarantine=insert(
+                conn, QUARANTINE, pd.DataFrame(quarantine, columns=QUARANTINE.column_names)
+            ),
+            new_loads=insert(conn, LOADS, pd.DataFrame(loads, columns=LOADS.column_names)),
         )
-        conn.register("quarantine_frame", plan.quarantine)
-        conn.execute(f"INSERT INTO {QUARANTINE_TABLE} BY NAME SELECT * FROM quarantine_frame")
-        conn.register("loads_frame", plan.new_loads)
-        conn.execute(f"INSERT INTO {LOADS_TABLE} BY NAME SELECT * FROM loads_frame")
-        for name in ("accepted_frame", "quarantine_frame", "loads_frame"):
-            conn.unregister(name)
-    return plan

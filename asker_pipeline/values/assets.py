@@ -11,22 +11,18 @@ from __future__ import annotations
 import dagster as dg
 
 from asker_pipeline.metadata import table_metadata
-from asker_pipeline.resources import WarehouseResource
+from asker_pipeline.resources import Warehouse
+from asker_pipeline.schema import tables
 from asker_pipeline.values import model
-from asker_pipeline.warehouse import table_exists, transaction
+from asker_pipeline.warehouse import create_table, table_exists, transaction
 
 #: Tables in the value model's shape, one per source asset. Sources add themselves here.
 VALUE_SOURCES: tuple[dg.AssetKey, ...] = (
-    dg.AssetKey(["raw", "spreadsheet_values"]),
-    dg.AssetKey(["raw", "opendata_values"]),
+    tables.SPREADSHEET_VALUES.asset_key,
+    tables.OPENDATA_VALUES.asset_key,
 )
 
-TABLE = "staging.kpi_values"
-EXTRA_COLUMNS = (
-    ("precedence", "INTEGER", False),
-    ("is_selected", "BOOLEAN", False),
-    ("superseded_by", "VARCHAR", True),
-)
+TABLE = tables.KPI_VALUES
 
 
 def stack_sql(source_tables: list[str]) -> str:
@@ -52,22 +48,21 @@ def stack_sql(source_tables: list[str]) -> str:
 
 
 @dg.asset(
-    key=dg.AssetKey(["staging", "kpi_values"]),
+    key=TABLE.asset_key,
     deps=list(VALUE_SOURCES),
     group_name="staging",
     kinds={"duckdb", "sql"},
+    description=TABLE.description,
 )
-def kpi_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """All KPI values from every source in one long table (the common value model), with the
-    precedence rule applied: ``is_selected`` marks the value scoring uses; the others are kept."""
+def kpi_values(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn, transaction(conn):
         # A source that has never been loaded (no partition run yet) has no table: skip it.
         sources = [
             t for t in (".".join(key.path) for key in VALUE_SOURCES) if table_exists(conn, t)
         ]
-        conn.execute(f"CREATE OR REPLACE TABLE {TABLE} ({model.ddl(EXTRA_COLUMNS)})")
+        create_table(conn, TABLE, replace=True)
         if sources:
-            conn.execute(f"INSERT INTO {TABLE} BY NAME {stack_sql(sources)}")
+            conn.execute(f"INSERT INTO {TABLE.name} BY NAME {stack_sql(sources)}")
         metadata = table_metadata(conn, TABLE, sources=", ".join(sources) or "(none yet)")
     return dg.MaterializeResult(metadata=metadata)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from asker_pipeline.schema import tables
+
 
 @dataclass(frozen=True)
 class Status:
@@ -34,64 +36,20 @@ STATUS_BY_SYMBOL = {s.symbol: s.key for s in STATUSES if s.symbol}
 #: Where a value came from; lower precedence number wins when two sources give the same value.
 SOURCE_KINDS = {"spreadsheet": 1, "open_data": 2}
 
-#: (column, DuckDB type, nullable) in table order.
-COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("municipality_code", "VARCHAR", False),  # today's code (reference.municipalities)
-    ("source_municipality_code", "VARCHAR", False),  # the code as the source gave it
-    ("year", "INTEGER", False),
-    ("kpi_code", "VARCHAR", False),  # canonical catalogue code
-    ("data_point", "VARCHAR", False),  # "main" for single-value KPIs
-    ("value", "DOUBLE", True),  # only when status = reported
-    ("unit", "VARCHAR", False),  # unit key from assets/units.csv
-    ("status", "VARCHAR", False),  # one of STATUS_KEYS
-    ("source_kind", "VARCHAR", False),  # one of SOURCE_KINDS
-    ("source_ref", "VARCHAR", False),  # human-readable provenance, one line
-    ("source_file", "VARCHAR", True),  # spreadsheet or snapshot file, relative to sources/
-    ("source_sheet", "VARCHAR", True),
-    ("source_cell", "VARCHAR", True),
-    ("source_sha256", "VARCHAR", True),  # of the file the value was read from
-    ("provider", "VARCHAR", True),  # e.g. "SSB"
-    ("table_id", "VARCHAR", True),  # e.g. "07459"
-    ("query", "VARCHAR", True),  # the API query that returned the value
-    ("retrieved_at", "TIMESTAMP", True),  # when the provider was asked
-    ("loaded_at", "TIMESTAMP", False),  # when the pipeline loaded the value
-    ("data_quality", "VARCHAR", True),  # U4SSC data-quality level, when reported
-    ("is_example", "BOOLEAN", False),  # bundled example data, not a real figure
-    ("note", "VARCHAR", True),
-)
-COLUMN_NAMES = tuple(c[0] for c in COLUMNS)
+#: The value model's columns, declared once in ``schema.tables.VALUE_COLUMNS``.
+VALUES = tables.SPREADSHEET_VALUES
+COLUMN_NAMES = tuple(VALUES.column_names)
 KEY = ("municipality_code", "year", "kpi_code", "data_point")
 
 
-def ddl(extra: tuple[tuple[str, str, bool], ...] = ()) -> str:
-    """Column list for CREATE TABLE, so the shape lives in one place."""
-    return ", ".join(
-        f"{name} {dtype}{'' if nullable else ' NOT NULL'}"
-        for name, dtype, nullable in COLUMNS + extra
-    )
-
-
 def empty_frame() -> pd.DataFrame:
-    return conform(pd.DataFrame(columns=COLUMN_NAMES))
-
-
-_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+    return VALUES.empty_frame()
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with exactly the model's columns, in order and typed, or say what is wrong."""
-    missing = [c for c in COLUMN_NAMES if c not in frame.columns]
-    if missing:
-        raise ValueError(f"value frame lacks columns {missing}")
-    out = frame.loc[:, list(COLUMN_NAMES)].copy()
-    for name, dtype, nullable in COLUMNS:
-        if dtype == "TIMESTAMP":
-            out[name] = pd.to_datetime(out[name], utc=True).dt.tz_localize(None)
-        else:
-            out[name] = out[name].astype(_PANDAS_TYPES[dtype])
-        if not nullable and out[name].isna().any():
-            row = out.index[out[name].isna()][0]
-            raise ValueError(f"value frame row {row}: column {name} is empty")
+    """Return ``frame`` with exactly the model's columns, in order and typed, or say what is wrong:
+    also a status or source kind the model does not know, or a value given with the wrong status."""
+    out = VALUES.conform(frame)
     bad_status = ~out["status"].isin(STATUS_KEYS)
     if bad_status.any():
         raise ValueError(
