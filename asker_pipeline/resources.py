@@ -15,6 +15,7 @@ from dagster_duckdb.io_manager import DuckDbClient, _partition_where_clause
 from dagster_duckdb_pandas import DuckDBPandasTypeHandler
 
 from asker_pipeline.metadata import frame_metadata
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.paths import DEFAULT_EXPORTS, DEFAULT_WAREHOUSE, SOURCES_DIR
 from asker_pipeline.warehouse import connect_warehouse, replace_rows, replace_table
 
@@ -107,4 +108,6 @@ def build_resources(
         "io_manager": WarehouseIOManager(database=warehouse),
         "warehouse": WarehouseResource(database=warehouse),
         "files": files,
+        # Statistics Norway's API, used only by an open-data refresh (defaults in the class).
+        "statistics_norway": StatisticsNorway(),
     }

@@ -19,6 +19,7 @@ from asker_pipeline.opendata.assets import (
     opendata_tables,
     refresh_requested,
 )
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.opendata.registry import REGISTRY_FILE, RegistryError, load_registry
 from asker_pipeline.opendata.snapshots import read_snapshot
 from asker_pipeline.paths import SOURCES_DIR
@@ -110,18 +111,18 @@ def _sources_copy(tmp_path: Path) -> Path:
 def _refresh_run(tmp_path: Path, warehouse_path: Path, server: ReplayServer):
     sources = _sources_copy(tmp_path)
     files = ProjectFiles(sources_dir=str(sources), exports_dir=str(tmp_path / "exports"))
-    config = {
-        "refresh": True,
-        "base_url": server.url,
-        "max_retries": 1,
-        "min_interval_seconds": 0.0,
-        "backoff_seconds": 0.001,
-        "timeout_seconds": 2.0,
-    }
+    resources = build_resources(warehouse=str(warehouse_path), files=files)
+    resources["statistics_norway"] = StatisticsNorway(
+        base_url=server.url,
+        retries=1,
+        min_interval_seconds=0.0,
+        backoff_seconds=0.001,
+        timeout_seconds=2.0,
+    )
     result = dg.materialize(
         ASSETS,
-        resources=build_resources(warehouse=str(warehouse_path), files=files),
-        run_config={"ops": {"raw__opendata_snapshots": {"config": config}}},
+        resources=resources,
+        run_config={"ops": {"raw__opendata_snapshots": {"config": {"refresh": True}}}},
     )
     return sources, result
 
@@ -149,7 +150,8 @@ def test_successful_refresh_writes_real_provenance(tmp_path, warehouse_path):
     with ReplayServer(recorded_response) as server:
         sources, result = _refresh_run(tmp_path, warehouse_path, server)
     assert result.success
-    assert len(server.requests) == len(REGISTRY.series)
+    assert len(server.data_requests) == len(REGISTRY.series)
+    assert [r for r in server.requests if r.is_probe] == server.requests[:1]
     snapshot = read_snapshot(REGISTRY.series["population"], sources)
     assert not snapshot.is_example and snapshot.provenance["retrieved_at"]
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:

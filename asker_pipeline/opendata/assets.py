@@ -10,7 +10,7 @@ import pandas as pd
 
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.opendata import kpis
-from asker_pipeline.opendata.client import PxWebClient
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.opendata.registry import REGISTRY_FILE, Registry, load_registry
 from asker_pipeline.opendata.snapshots import (
     RefreshOutcome,
@@ -57,14 +57,11 @@ SERIES_DDL = (
 
 
 class OpenDataConfig(dg.Config):
-    """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read."""
+    """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read.
+    How the API is reached (URL, timeouts, pacing, retries) is the ``statistics_norway``
+    resource."""
 
     refresh: bool = False
-    base_url: str = ""  # empty: the registry's base_url (Statistics Norway)
-    timeout_seconds: float = 30.0
-    max_retries: int = 4
-    min_interval_seconds: float = 2.0  # SSB allows about 30 requests a minute
-    backoff_seconds: float = 2.0  # first retry wait when the API sends no Retry-After
 
 
 def _registry(files: ProjectFiles) -> Registry:
@@ -106,6 +103,7 @@ def opendata_snapshots(
     config: OpenDataConfig,
     files: ProjectFiles,
     warehouse: WarehouseResource,
+    statistics_norway: StatisticsNorway,
 ) -> dg.MaterializeResult:
     """The recorded PxWebApi v2 responses in sources/opendata/snapshots/, one per registry
     series, listed with their provenance. Offline by default; with ``refresh`` (run config) or
@@ -117,14 +115,7 @@ def opendata_snapshots(
     mode = "offline"
     if refresh_requested(config):
         mode = "refresh"
-        client = PxWebClient(
-            config.base_url or registry.base_url,
-            timeout=config.timeout_seconds,
-            max_retries=config.max_retries,
-            min_interval=config.min_interval_seconds,
-            backoff=config.backoff_seconds,
-            cache_dir=sources_dir / CACHE_DIR,
-        )
+        client = statistics_norway.client(cache_dir=sources_dir / CACHE_DIR)
         outcomes = {
             o.series_id: o
             for o in refresh_all(registry, client, load_municipalities(), sources_dir)
