@@ -78,6 +78,14 @@ def _body(request: Request) -> str:
     return recorded_response(request).body
 
 
+@pytest.fixture
+def sources(tmp_path) -> Path:
+    """A copy of the open-data sources (registry and snapshots) that a refresh may rewrite."""
+    target = tmp_path / "sources"
+    shutil.copytree(SOURCES_DIR / "opendata", target / "opendata")
+    return target
+
+
 def test_normal_fetch_uses_get_with_value_codes_and_a_clear_user_agent():
     sleeps: list[float] = []
     with ReplayServer(recorded_response) as server:
@@ -309,14 +317,24 @@ def test_probe_of_a_host_that_never_answers_times_out_quickly():
         assert time.monotonic() - started < 2.0
 
 
+@pytest.mark.parametrize(
+    "status, refreshed", [(200, True), (429, True), (404, False), (503, False)]
+)
+def test_probe_needs_the_api_to_answer(sources, status, refreshed):
+    """A proxy without a way out (502/503) or a wrong base URL (404) fails before any series;
+    a 429 means the API is there and busy: the series' retries will wait as it asks."""
+    registry = load_registry(sources / REGISTRY_FILE)
+    with ReplayServer(recorded_response) as server:
+        server.config = Reply(status, '{"title":"probe"}')
+        outcomes = refresh_all(registry, make_client(server, []), HISTORY, sources)
+    assert len(server.data_requests) == (len(registry.series) if refreshed else 0)
+    expected = "refreshed" if refreshed else "failed"
+    assert {o.outcome for o in outcomes} == {expected}
+    if not refreshed:
+        assert f"HTTP {status} probe" in outcomes[0].error
+
+
 # -- refresh: snapshots are replaced only by complete responses ------------------------------
-
-
-@pytest.fixture
-def sources(tmp_path) -> Path:
-    target = tmp_path / "sources"
-    shutil.copytree(SOURCES_DIR / "opendata", target / "opendata")
-    return target
 
 
 def _checksums(sources: Path) -> dict[str, str]:

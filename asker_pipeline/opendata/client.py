@@ -210,18 +210,26 @@ class PxWebClient:
 
     # -- public -----------------------------------------------------------------------------
     def probe(self) -> None:
-        """Fail fast without network: one GET of ``/config``, short timeout, no retries."""
+        """Fail fast without network: one GET of ``/config``, short timeout, no retries. The
+        API must answer (429 counts: it is there, and the retries will wait as it asks); a 404
+        or 5xx means a wrong base URL, a proxy without a way out, or the API down for now."""
         import requests
 
         timeout = self.settings.probe_timeout_seconds
         try:
-            self.session.probe(f"{self.base_url}/config", timeout)
+            response = self.session.probe(f"{self.base_url}/config", timeout)
         except requests.RequestException as error:
             raise FetchError(
                 f"cannot reach {self.base_url} (GET /config, {timeout:g} s timeout, no retries): "
                 f"{_reason(error)}. Check the network connection, or the statistics_norway "
                 "resource's base_url."
             ) from error
+        if response.status_code >= 400 and response.status_code != 429:
+            raise FetchError(
+                f"{self.base_url} does not answer as PxWebApi v2: "
+                f"{_http_error('GET', response)}. Check the statistics_norway resource's "
+                "base_url, or try again later."
+            )
 
     def metadata(self, table_id: str, lang: str = "no") -> dict[str, Any]:
         url = f"{self.base_url}/tables/{table_id}/metadata"

@@ -107,9 +107,9 @@ class PacedSession(requests.Session):
             self._not_before = max(self._not_before, self.clock() + delay)
         return response
 
-    def probe(self, url: str, timeout: float) -> None:
+    def probe(self, url: str, timeout: float) -> requests.Response:
         """One GET with a short timeout and no retries (a fresh session has none); raises
-        ``requests.RequestException`` when nothing answers. Any HTTP status counts as an answer:
-        the probe asks whether the network and host are there, not whether the API is well."""
+        ``requests.RequestException`` when nothing answers."""
         self.wait_turn()
-        requests.get(url, timeout=timeout, headers=dict(self.headers)).close()
+        with requests.Session() as plain:
+            return plain.get(url, timeout=timeout, headers=dict(self.headers))
