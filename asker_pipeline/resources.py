@@ -15,6 +15,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from asker_pipeline import publish
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.warehouse import LOCK_WAIT_SECONDS, connect_warehouse
 
 #: Run tags that let a dead run be told from a live one (``runs.py``).
@@ -132,4 +133,6 @@ def build_resources(
             exports_dir=exports or dg.EnvVar("ASKER_EXPORTS"),
         ),
         "files": ProjectFiles(sources_dir=sources or dg.EnvVar("ASKER_SOURCES")),
+        # Statistics Norway's API, used only by an open-data refresh (defaults in the class).
+        "statistics_norway": StatisticsNorway(),
     }

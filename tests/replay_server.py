@@ -2,11 +2,14 @@
 
 Each request takes the next scripted reply (status, body, headers, delay); when the script runs
 out, ``default`` answers (a function of the request, so split requests get matching data).
-Every request is recorded (method, path with query, headers, body)."""
+``GET /config`` (the client's connectivity probe) is answered by ``config`` and takes nothing
+from the script. Every request is recorded (method, path with query, headers, body, and when
+it arrived, for measuring waits on the server's side)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +37,11 @@ class Request:
     params: dict[str, str]
     headers: dict[str, str]
     body: dict | None
+    at: float = 0.0  # time.monotonic() on arrival
+
+    @property
+    def is_probe(self) -> bool:
+        return urlsplit(self.path).path.endswith("/config")
 
 
 class ReplayServer:
@@ -41,6 +49,7 @@ class ReplayServer:
         self.script: list[Reply] = []
         self.requests: list[Request] = []
         self.default = default or (lambda request: Reply(404, "{}"))
+        self.config = Reply(200, json.dumps({"apiVersion": "2.0.0", "maxDataCells": 800000}))
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,9 +63,13 @@ class ReplayServer:
                     dict(parse_qsl(parts.query)),
                     dict(self.headers),
                     json.loads(raw) if raw else None,
+                    time.monotonic(),
                 )
                 server.requests.append(request)
-                reply = server.script.pop(0) if server.script else server.default(request)
+                if request.is_probe:
+                    reply = server.config
+                else:
+                    reply = server.script.pop(0) if server.script else server.default(request)
                 if reply.delay:
                     time.sleep(reply.delay)
                 body = reply.body.encode() if isinstance(reply.body, str) else reply.body
@@ -79,7 +92,9 @@ class ReplayServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/pxwebapi/v2"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )  # shutdown() waits up to one poll interval
 
     def __enter__(self) -> ReplayServer:
         self.thread.start()
@@ -88,6 +103,11 @@ class ReplayServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    @property
+    def data_requests(self) -> list[Request]:
+        """Requests other than the connectivity probe."""
+        return [r for r in self.requests if not r.is_probe]
 
 
 def _selection(request: Request) -> dict[str, list[str]]:
@@ -100,13 +120,27 @@ def _selection(request: Request) -> dict[str, list[str]]:
     }
 
 
-def recorded_response(request: Request) -> Reply:
-    """Our recorded response shape for whatever was selected: one value per cell."""
-    selection = _selection(request)
+def recorded_response(
+    request: Request, drop: frozenset[str] = frozenset(), values: bool = True
+) -> Reply:
+    """Our recorded response shape for whatever was selected: one value per cell. ``drop``
+    leaves codes out (a partial answer); ``values=False`` gives every cell as missing (``..``)."""
+    selection = {
+        var: [c for c in codes if c not in drop] for var, codes in _selection(request).items()
+    }
     rows = pd.MultiIndex.from_product(list(selection.values()), names=list(selection)).to_frame(
         index=False
     )
-    rows["value"] = [1000.0 + i for i in range(len(rows))]
+    rows["value"] = [1000.0 + i if values else None for i in range(len(rows))]
     dims = {name: {"label": name, "category": {"label": {}}} for name in selection}
     doc = jsonstat.encode(rows, dims, label="test response", source="test")
     return Reply(200, json.dumps(doc), {"x-ratelimit-remaining": "29"})
+
+
+def unreachable_url() -> str:
+    """A base URL on a local port nothing listens on: connections are refused at once, as on a
+    machine without network."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/pxwebapi/v2"

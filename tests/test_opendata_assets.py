@@ -1,17 +1,21 @@
 """Open-data assets: the registry, the shipped example snapshots and their labels, offline
 materialization into the value model, a refresh through Dagster against a local server, and
-the precedence rule between spreadsheet and open-data values."""
+the precedence rule between spreadsheet and open-data values. A refresh that fails, for one
+series or all, fails the run (``make run`` exits non-zero) and leaves the last good snapshots
+byte-identical and the warehouse as it was."""
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from replay_server import ReplayServer, Reply, recorded_response
+from replay_server import ReplayServer, Reply, recorded_response, unreachable_url
 
+from asker_pipeline.filesystem import sha256_file
 from asker_pipeline.opendata import jsonstat
 from asker_pipeline.opendata.assets import (
     OpenDataConfig,
@@ -19,6 +23,7 @@ from asker_pipeline.opendata.assets import (
     opendata_tables,
     refresh_requested,
 )
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.opendata.registry import REGISTRY_FILE, RegistryError, load_registry
 from asker_pipeline.opendata.snapshots import read_snapshot
 from asker_pipeline.paths import SOURCES_DIR
@@ -107,57 +112,124 @@ def _sources_copy(tmp_path: Path) -> Path:
     return target
 
 
-def _refresh_run(tmp_path: Path, warehouse_path: Path, server: ReplayServer):
-    sources = _sources_copy(tmp_path)
-    config = {
-        "refresh": True,
-        "base_url": server.url,
-        "max_retries": 1,
-        "min_interval_seconds": 0.0,
-        "backoff_seconds": 0.001,
-        "timeout_seconds": 2.0,
-    }
-    result = dg.materialize(
-        ASSETS,
-        resources=build_resources(
-            warehouse=str(warehouse_path), sources=str(sources), exports=str(tmp_path / "exports")
-        ),
-        run_config={"ops": {"raw__opendata_snapshots": {"config": config}}},
-    )
-    return sources, result
+def _checksums(sources: Path) -> dict[str, str]:
+    """sha256 of every snapshot file."""
+    return {p.name: sha256_file(p) for p in (sources / "opendata" / "snapshots").glob("*.json")}
 
 
-def test_failed_refresh_keeps_the_last_good_snapshots_and_reports(tmp_path, warehouse_path):
-    before = {
-        p.name: p.read_bytes() for p in (SOURCES_DIR / "opendata" / "snapshots").glob("*.json")
-    }
-    with ReplayServer(lambda r: Reply(503, "")) as server:
-        sources, result = _refresh_run(tmp_path, warehouse_path, server)
-    assert result.success
-    after = {p.name: p.read_bytes() for p in (sources / "opendata" / "snapshots").glob("*.json")}
-    assert after == before
-    event = result.asset_materializations_for_node("raw__opendata_snapshots")[0]
-    assert event.metadata["refresh_failures"].value == len(REGISTRY.series)
-    assert "HTTP 503" in event.metadata["failures"].value
+def _tables(warehouse_path: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
-        assert conn.execute(
-            "SELECT DISTINCT refresh_outcome FROM raw.opendata_snapshots"
-        ).fetchall() == [("failed",)]
-        assert conn.execute("SELECT count(*) FROM raw.opendata_values").fetchone()[0] > 0
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in ("raw.opendata_snapshots", "raw.opendata_values", "staging.kpi_values")
+        }
 
 
-def test_successful_refresh_writes_real_provenance(tmp_path, warehouse_path):
+def _run(sources: Path, warehouse_path: Path, url: str | None, **settings):
+    """Materialize the open-data assets and staging on a copy of the sources: offline when
+    ``url`` is None, else a refresh from ``url``. Failures are returned, not raised, as
+    ``make run`` sees them."""
+    resources = build_resources(
+        warehouse=str(warehouse_path), sources=str(sources), exports=str(sources.parent / "exports")
+    )
+    if url is not None:
+        fast = dict(retries=1, min_interval_seconds=0.0, backoff_seconds=0.001, timeout_seconds=2.0)
+        resources["statistics_norway"] = StatisticsNorway(base_url=url, **{**fast, **settings})
+    config = {"refresh": url is not None}
+    return dg.materialize(
+        ASSETS,
+        resources=resources,
+        run_config={"ops": {"raw__opendata_snapshots": {"config": config}}},
+        raise_on_error=False,
+    )
+
+
+def _failure(result: dg.ExecuteInProcessResult) -> dg.DagsterEvent:
+    (event,) = [e for e in result.all_events if e.is_step_failure]
+    assert event.step_key == "raw__opendata_snapshots"
+    return event
+
+
+@pytest.fixture
+def built(tmp_path: Path, warehouse_path: Path, monkeypatch) -> Path:
+    """A copy of the sources, and a warehouse built offline from it (the last good state)."""
+    monkeypatch.delenv("ASKER_OPENDATA_REFRESH", raising=False)
+    sources = _sources_copy(tmp_path)
+    assert _run(sources, warehouse_path, None).success
+    return sources
+
+
+def test_failed_refresh_fails_the_run_and_changes_nothing(built, warehouse_path):
+    snapshots, tables = _checksums(built), _tables(warehouse_path)
+    with ReplayServer(lambda r: Reply(503, '{"title":"Service Unavailable"}')) as server:
+        result = _run(built, warehouse_path, server.url)
+    assert not result.success  # make run exits non-zero
+    failure = _failure(result)
+    message = failure.step_failure_data.error.message
+    assert f"{len(REGISTRY.series)} of {len(REGISTRY.series)} series failed" in message
+    assert all(f"- {key}: " in message for key in REGISTRY.series)
+    assert "HTTP 503 Service Unavailable after 2 attempts" in message
+    metadata = failure.step_failure_data.user_failure_data.metadata
+    assert metadata["refresh_failures"].value == len(REGISTRY.series)
+    assert "`population`" in metadata["failures"].value
+    assert not result.get_asset_materialization_events()  # nothing downstream ran
+    assert _checksums(built) == snapshots  # the last good snapshots, byte for byte
+    assert _tables(warehouse_path) == tables
+
+
+def test_refresh_without_network_fails_fast(built, warehouse_path):
+    snapshots = _checksums(built)
+    started = time.monotonic()
+    result = _run(
+        built, warehouse_path, unreachable_url(), retries=4, backoff_seconds=2.0, timeout_seconds=30
+    )
+    assert time.monotonic() - started < 10.0
+    assert not result.success
+    message = _failure(result).step_failure_data.error.message
+    assert message.count("cannot reach") == 1  # one probe, one reason for every series
+    assert f"- {', '.join(REGISTRY.series)}: cannot reach" in message
+    assert _checksums(built) == snapshots
+
+
+def test_partial_refresh_replaces_the_complete_series_and_fails_the_run(built, warehouse_path):
+    before = _checksums(built)
+
+    def population_down(request):
+        if "/tables/07459/" in request.path:
+            return Reply(503, "")
+        return recorded_response(request)
+
+    with ReplayServer(population_down) as server:
+        result = _run(built, warehouse_path, server.url)
+    assert not result.success
+    message = _failure(result).step_failure_data.error.message
+    assert f"1 of {len(REGISTRY.series)} series failed" in message and "- population: " in message
+    after = _checksums(built)
+    assert after["population.json"] == before["population.json"]
+    replaced = {name for name in after if after[name] != before[name]}
+    assert replaced == {f"{key}.json" for key in REGISTRY.series} - {"population.json"}
+    assert not read_snapshot(REGISTRY.series["households"], built).is_example
+
+
+def test_successful_refresh_writes_real_provenance(built, warehouse_path):
     with ReplayServer(recorded_response) as server:
-        sources, result = _refresh_run(tmp_path, warehouse_path, server)
+        result = _run(built, warehouse_path, server.url)
     assert result.success
-    assert len(server.requests) == len(REGISTRY.series)
-    snapshot = read_snapshot(REGISTRY.series["population"], sources)
+    assert len(server.data_requests) == len(REGISTRY.series)
+    assert [r for r in server.requests if r.is_probe] == server.requests[:1]
+    snapshot = read_snapshot(REGISTRY.series["population"], built)
     assert not snapshot.is_example and snapshot.provenance["retrieved_at"]
+    event = result.asset_materializations_for_node("raw__opendata_snapshots")[0]
+    assert event.metadata["mode"].value == "refresh"
+    assert event.metadata["refreshed"].value == len(REGISTRY.series)
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute(
             "SELECT bool_or(is_example), count(*) > 0, bool_and(retrieved_at IS NOT NULL)"
             " FROM raw.opendata_values"
         ).fetchone() == (False, True, True)
+        assert conn.execute(
+            "SELECT DISTINCT refresh_outcome FROM raw.opendata_snapshots"
+        ).fetchall() == [("refreshed",)]
 
 
 def test_spreadsheet_beats_open_data_and_both_rows_are_kept(resources, warehouse_path):

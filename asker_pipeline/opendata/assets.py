@@ -10,7 +10,7 @@ import pandas as pd
 
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.opendata import kpis
-from asker_pipeline.opendata.client import PxWebClient
+from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.opendata.registry import REGISTRY_FILE, Registry, load_registry
 from asker_pipeline.opendata.snapshots import (
     RefreshOutcome,
@@ -34,14 +34,11 @@ SERIES = tables.OPENDATA_SERIES.asset_key
 VALUES = tables.OPENDATA_VALUES.asset_key
 
 class OpenDataConfig(dg.Config):
-    """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read."""
+    """``refresh`` (or ASKER_OPENDATA_REFRESH=1) asks the live API; otherwise snapshots are read.
+    How the API is reached (URL, timeouts, pacing, retries) is the ``statistics_norway``
+    resource."""
 
     refresh: bool = False
-    base_url: str = ""  # empty: the registry's base_url (Statistics Norway)
-    timeout_seconds: float = 30.0
-    max_retries: int = 4
-    min_interval_seconds: float = 2.0  # SSB allows about 30 requests a minute
-    backoff_seconds: float = 2.0  # first retry wait when the API sends no Retry-After
 
 
 def _registry(files: ProjectFiles) -> Registry:
@@ -77,47 +74,64 @@ def _manifest(
     return pd.DataFrame(rows)
 
 
+def refresh_failure(outcomes: list[RefreshOutcome]) -> dg.Failure:
+    """The run's failure when any series could not be refreshed: every reason, in the message
+    (``make run`` prints it) and in the metadata (the UI shows it on the failed step). Series
+    that failed for the same reason (no network) share one line."""
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    refreshed = [o.series_id for o in outcomes if o.outcome == "refreshed"]
+    by_reason: dict[str, list[str]] = {}
+    for outcome in failed:
+        by_reason.setdefault(outcome.error or "unknown", []).append(outcome.series_id)
+    reasons = [(", ".join(ids), reason) for reason, ids in by_reason.items()]
+    done = f"; {len(refreshed)} refreshed and replaced" if refreshed else ""
+    return dg.Failure(
+        description=f"open-data refresh: {len(failed)} of {len(outcomes)} series failed and keep "
+        f"their last good snapshots{done}. Nothing downstream is rebuilt in this run.\n"
+        + "\n".join(f"- {ids}: {reason}" for ids, reason in reasons),
+        metadata={
+            "refresh_failures": len(failed),
+            "refreshed": dg.MetadataValue.json(refreshed),
+            "failures": dg.MetadataValue.md(
+                "\n".join(f"- `{ids}`: {reason}" for ids, reason in reasons)
+            ),
+        },
+        allow_retries=False,
+    )
+
+
 @dg.asset(key=SNAPSHOTS, group_name=GROUP, kinds={"json", "duckdb"})
 def opendata_snapshots(
-    context: dg.AssetExecutionContext,
     config: OpenDataConfig,
     files: ProjectFiles,
     warehouse: Warehouse,
+    statistics_norway: StatisticsNorway,
 ) -> dg.MaterializeResult:
     """The recorded PxWebApi v2 responses in sources/opendata/snapshots/, one per registry
     series, listed with their provenance. Offline by default; with ``refresh`` (run config) or
     ASKER_OPENDATA_REFRESH=1 each series is fetched live and its snapshot replaced only by a
-    complete response. A failed refresh keeps the last good snapshot and is reported here."""
+    complete response. If any series fails, the step fails (the run exits non-zero) with every
+    reason: the failed series keep their last good snapshots, the complete ones are replaced,
+    and this table is not written."""
     sources_dir = Path(files.sources_dir)
     registry = _registry(files)
     outcomes: dict[str, RefreshOutcome] = {}
     mode = "offline"
     if refresh_requested(config):
         mode = "refresh"
-        client = PxWebClient(
-            config.base_url or registry.base_url,
-            timeout=config.timeout_seconds,
-            max_retries=config.max_retries,
-            min_interval=config.min_interval_seconds,
-            backoff=config.backoff_seconds,
-            cache_dir=sources_dir / CACHE_DIR,
-        )
+        client = statistics_norway.client(cache_dir=sources_dir / CACHE_DIR)
         outcomes = {
             o.series_id: o
             for o in refresh_all(registry, client, load_municipalities(), sources_dir)
         }
+        if any(o.outcome == "failed" for o in outcomes.values()):
+            raise refresh_failure(list(outcomes.values()))
     try:
         manifest = _manifest(registry, sources_dir, outcomes)
     except SnapshotError as error:
         raise dg.Failure(
             f"open data: {error}. Run a refresh or restore the snapshot from git."
         ) from error
-    failures = [o for o in outcomes.values() if o.outcome == "failed"]
-    for failure in failures:
-        context.log.warning(
-            f"refresh of {failure.series_id} failed, last good snapshot kept: {failure.error}"
-        )
-    failure_md = "\n".join(f"- `{f.series_id}`: {f.error}" for f in failures) or "_(none)_"
     with warehouse.get_connection() as conn:
         replace_table(conn, tables.OPENDATA_SNAPSHOTS, manifest)
         metadata = table_metadata(
@@ -125,8 +139,6 @@ def opendata_snapshots(
             tables.OPENDATA_SNAPSHOTS,
             mode=mode,
             refreshed=sum(o.outcome == "refreshed" for o in outcomes.values()),
-            refresh_failures=len(failures),
-            failures=dg.MetadataValue.md(failure_md),
             example_snapshots=int(manifest["is_example"].sum()),
         )
     return dg.MaterializeResult(metadata=metadata)

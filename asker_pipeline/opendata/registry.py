@@ -84,7 +84,6 @@ class KpiFormula:
 @dataclass(frozen=True)
 class Registry:
     provider: str
-    base_url: str
     lang: str
     years: tuple[int, ...]
     series: dict[str, Series]
@@ -165,7 +164,6 @@ def load_registry(path: Path, catalogue: Catalogue | None = None) -> Registry:
         kpis.append(formula)
     return Registry(
         provider=raw["provider"],
-        base_url=raw["base_url"],
         lang=str(raw.get("lang", "no")),
         years=tuple(int(y) for y in raw["years"]),
         series=series,

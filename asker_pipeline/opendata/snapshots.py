@@ -3,9 +3,10 @@ and refreshing them from the live API without ever replacing good data with bad.
 
 A snapshot is one PxWebApi v2 JSON-stat2 response per registry series, unchanged except for
 our provenance block in ``extension.asker_pipeline`` (is_example, provider, query,
-retrieved_at). A refresh writes a series' new snapshot only when the whole response arrived and
-decoded and covers every requested region and year; it writes to a temporary file and renames
-it (atomic on one file system). Anything else keeps the last good snapshot and reports why."""
+retrieved_at). A refresh writes a series' new snapshot only when the client accepted the whole
+response (it decoded, covers every requested region and year, and holds values); it writes to a
+temporary file and renames it (atomic on one file system). Anything else keeps the last good
+snapshot, byte for byte, and reports why."""
 
 from __future__ import annotations
 
@@ -119,28 +120,10 @@ def with_provenance(
     return {**doc, "extension": extension}
 
 
-def check_complete(
-    doc: dict[str, Any], series: Series, regions: tuple[str, ...], years: tuple[int, ...]
-) -> None:
-    """Raise unless the response covers every requested region and year and has values."""
-    frame = jsonstat.decode(doc)
-    for column, wanted in (
-        (series.region_variable, regions),
-        (series.time_variable, tuple(str(y) for y in years)),
-    ):
-        if column not in frame.columns:
-            raise jsonstat.JsonStatError(f"response has no dimension {column!r}")
-        lacking = sorted(set(wanted) - set(frame[column]))
-        if lacking:
-            raise jsonstat.JsonStatError(f"partial response: {column} lacks {', '.join(lacking)}")
-    if not (frame["status"] == "reported").any():
-        raise jsonstat.JsonStatError("response holds no values at all")
-
-
 @dataclass(frozen=True)
 class RefreshOutcome:
     series_id: str
-    outcome: str  # "refreshed" | "failed" | "offline"
+    outcome: str  # "refreshed" | "failed" | "offline" (no refresh asked for)
     error: str | None = None
 
 
@@ -155,8 +138,7 @@ def refresh_series(
     """Fetch one series live; replace its snapshot only with a complete, decodable response."""
     query = series.query(history, registry.years, registry.lang)
     try:
-        doc = client.data(query)
-        check_complete(doc, series, query.selection[series.region_variable], registry.years)
+        doc = client.data(query)  # decoded, covers every region and year asked for, has values
     except (FetchError, jsonstat.JsonStatError) as error:
         return RefreshOutcome(series.id, "failed", str(error))
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -170,6 +152,12 @@ def refresh_series(
 def refresh_all(
     registry: Registry, client: PxWebClient, history: MunicipalityHistory, sources_dir: Path
 ) -> list[RefreshOutcome]:
+    """Every series, after one connectivity probe: without network each series fails with the
+    probe's reason in seconds, instead of spending its retries."""
+    try:
+        client.probe()
+    except FetchError as error:
+        return [RefreshOutcome(key, "failed", str(error)) for key in registry.series]
     return [
         refresh_series(s, registry, client, history, sources_dir) for s in registry.series.values()
     ]
