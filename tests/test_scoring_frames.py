@@ -41,7 +41,7 @@ def test_scores_are_direction_aware_and_carry_provenance(setup):
     assert asker.loc[AIR, "percent_of_target"] == 50.0 and asker.loc[AIR, "points"] == 2
     assert asker.loc[AIR, "percent_formula"].startswith("target / value")
     assert asker.loc["EC: P: EM: 2C", "not_scored_reason"] == "no target"
-    assert (s["method_version"] == "2026.1").all() and s["catalogue_sha256"].str.len().eq(64).all()
+    assert (s["method_version"] == "2026.2").all() and s["catalogue_sha256"].str.len().eq(64).all()
     assert not (s["value"] == 99.0).any()  # the row that lost on precedence is never scored
     wrong_unit = s[(s["municipality_code"] == "1508") & (s["kpi_code"] == AIR)].iloc[0]
     assert not wrong_unit["scored"] and "unit" in wrong_unit["not_scored_reason"]
