@@ -106,7 +106,7 @@ def test_parquet_files_match_the_warehouse(built):
             == expected.astype(object).where(expected.notna(), None).values.tolist()
         )
         meta = table.schema.metadata
-        assert json.loads(meta[b"asker.versions"])["targets_version"] == "2026.1"
+        assert json.loads(meta[b"asker.versions"])["targets_version"] == "2026.2"
     points = json.loads(
         pq.read_schema(folder / "kpi_scores.parquet").metadata[b"asker.kpi_data_points"]
     )

@@ -40,7 +40,8 @@ def test_scores_are_direction_aware_and_carry_provenance(setup):
     assert asker.loc[BROADBAND, "percent_of_target"] == 75.0 and asker.loc[BROADBAND, "points"] == 3
     assert asker.loc[AIR, "percent_of_target"] == 50.0 and asker.loc[AIR, "points"] == 2
     assert asker.loc[AIR, "percent_formula"].startswith("target / value")
-    assert asker.loc["EC: P: EM: 2C", "not_scored_reason"] == "no target"
+    youth = asker.loc["EC: P: EM: 2C"]  # a target from the top-performers rule
+    assert youth["scored"] and youth["target_kind"] == "top performers"
     assert (s["method_version"] == "2026.2").all() and s["catalogue_sha256"].str.len().eq(64).all()
     assert not (s["value"] == 99.0).any()  # the row that lost on precedence is never scored
     wrong_unit = s[(s["municipality_code"] == "1508") & (s["kpi_code"] == AIR)].iloc[0]
@@ -154,3 +155,81 @@ def test_compare_network(setup):
         (summary["municipality_code"] == "3203") & (summary["level"] == "dimension")
     ]
     assert set(asker_dims["node_code"]) == {"EC", "EN"}
+
+
+def _extra(setup, rows):
+    from value_rows import value_row
+
+    extra = pd.DataFrame([value_row(*r) for r in rows])
+    return pd.concat([setup["values"], extra], ignore_index=True)
+
+
+def test_scores_cap_the_percentage_and_keep_the_uncapped_figure(setup):
+    values = _extra(setup, [("3201", 2019, "EC: ICT: ICT: 1C", "main", 98.0, "percent")])
+    s = scores.score_values(values, setup["points"], setup["versions"])
+    bb = s[(s["kpi_code"] == BROADBAND) & (s["municipality_code"] == "3201")].iloc[0]
+    assert bb["percent_of_target"] == 100.0 and bb["percent_of_target_uncapped"] == 100.0
+    over = s[(s["kpi_code"] == BROADBAND) & (s["municipality_code"] == "3203")]
+    assert over["percent_of_target"].max() <= 100.0
+    assert "capped at 100" in bb["percent_formula"]
+
+
+def test_zero_targets_and_parity_are_scored_in_the_zero_point(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SA: 9C", "main", 1.06, "per_100k_inhabitants"),
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("3203", 2019, "SC: EH: H: 2C", "main", 0.0, "per_100k_live_births"),
+        ],
+    )
+    zero = _zero(setup, values).set_index(["kpi_code", "data_point"])
+    traffic = zero.loc[("SC: SH: SA: 9C", "main")]
+    assert traffic["scored"] and traffic["target"] == 0 and traffic["points"] == 4
+    assert traffic["target_method"] == "goalposts" and "worse bound" in traffic["percent_formula"]
+    assert zero.loc[("SC: EH: H: 2C", "main"), "percent_of_target"] == 100.0
+    equity = zero.loc[("SC: SH: SI: 1C", "main")]
+    assert equity["percent_of_target"] == pytest.approx(79.0) and equity["points"] == 3
+    assert pd.isna(equity["percent_of_target_uncapped"])
+
+
+def test_a_value_the_method_refuses_is_marked_not_scored_not_fatal(setup):
+    values = _extra(setup, [("3203", 2019, "EC: ICT: ICT: 1C", "main", -3.0, "percent")])
+    s = scores.score_values(values, setup["points"], setup["versions"])
+    bad = s[(s["kpi_code"] == "EC: ICT: ICT: 1C")].iloc[0]
+    assert not bad["scored"] and "must not be negative" in bad["not_scored_reason"]
+    assert s[s["kpi_code"] == BROADBAND]["scored"].any()
+
+
+def test_zero_point_coverage_by_target_kind(setup):
+    zero = _zero(setup)
+    kinds = zero_point.target_coverage(zero).set_index("target_kind")
+    assert list(kinds.index) == [
+        "U4SSC",
+        "SDG/UN",
+        "EU/EEA",
+        "WHO",
+        "Norwegian national",
+        "top performers",
+        "no target",
+    ]
+    assert kinds["n_data_points"].sum() == 112
+    assert kinds.loc["U4SSC", "n_scored"] == 1 and kinds.loc["U4SSC", "points"] == 3  # broadband
+    assert kinds.loc["WHO", "n_scored"] == 1  # pm2.5
+    assert kinds.loc["top performers", "n_example_targets"] == 1  # youth unemployment
+    assert kinds.loc["no target", "n_scored"] == 0
+    assert kinds.loc["no target", "n_data_points"] == (~zero["has_target"]).sum()
+
+
+def test_progress_of_a_parity_value_is_read_as_distance_from_parity(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("3203", 2023, "SC: SH: SI: 1C", "main", 1.15, "ratio"),
+        ],
+    )
+    zero = _zero(setup, values)
+    row = zero_point.progress(zero, values).set_index("kpi_code").loc["SC: SH: SI: 1C"]
+    assert row["trend"] == "improved"  # 21 % below parity -> 15 % above: closer
+    assert row["latest_percent_of_target"] == pytest.approx(85.0)

@@ -56,6 +56,15 @@ def targets() -> dg.Output[pd.DataFrame]:
             "targets_sha256": loaded.sha256,
             "with_target": int(frame["has_target"].sum()),
             "without_target": int((~frame["has_target"]).sum()),
+            "with_target_by_kind": dg.MetadataValue.json(
+                {
+                    kind: int(n)
+                    for kind, n in frame.loc[frame["has_target"], "target_kind"]
+                    .value_counts()
+                    .items()
+                }
+            ),
+            "computed_from_example_data": int((frame["certainty"] == "example data").sum()),
             "fixed_broadband_band_limits": ", ".join(f"{x:g}" for x in method.band_limits(60.0)),
         },
     )
@@ -102,6 +111,7 @@ ZERO_POINT_TABLES = (
     "marts.baseline_release_values",
     "marts.zero_point",
     "marts.zero_point_coverage",
+    "marts.zero_point_target_coverage",
     "marts.zero_point_not_reported",
 )
 
@@ -127,6 +137,9 @@ ZERO_POINT_TABLES = (
                 "Coverage of the zero point per category node (27): reported, not reported, "
                 "without "
                 "target, scored, and the category's points ÷ (4 × n).",
+                "Coverage of the zero point by kind of target (U4SSC, SDG/UN, EU/EEA, WHO, "
+                "Norwegian national, top performers, no target): data points, reported, scored, "
+                "scored against a target computed from example data, points ÷ (4 × n).",
                 "Data points Asker did not report at the baseline: the plan for the next "
                 "collection.",
             ),
@@ -181,6 +194,8 @@ def zero_point_measurement(config: BaselineConfig, warehouse: WarehouseResource)
         cover = zero_point.coverage(frozen)
         tables.write(conn, "marts.zero_point", frozen)
         tables.write(conn, "marts.zero_point_coverage", cover)
+        kinds = zero_point.target_coverage(frozen)
+        tables.write(conn, "marts.zero_point_target_coverage", kinds)
         tables.write(conn, "marts.zero_point_not_reported", zero_point.not_reported(frozen))
         release_meta = {
             "release_id": in_use,
@@ -204,11 +219,16 @@ def zero_point_measurement(config: BaselineConfig, warehouse: WarehouseResource)
                 **versions,
                 baseline_year=config.baseline_year,
                 **score_overview(frozen, cover),
+                target_kinds=dg.MetadataValue.md(charts.markdown_table(kinds)),
             ),
         )
         yield dg.MaterializeResult(
             asset_key=_key("marts.zero_point_coverage"),
             metadata=table_metadata(conn, "marts.zero_point_coverage"),
+        )
+        yield dg.MaterializeResult(
+            asset_key=_key("marts.zero_point_target_coverage"),
+            metadata=table_metadata(conn, "marts.zero_point_target_coverage"),
         )
         yield dg.MaterializeResult(
             asset_key=_key("marts.zero_point_not_reported"),
