@@ -121,6 +121,9 @@ def test_progress_from_baseline_to_latest_year(setup):
         ([10, 20, 20, 30], "lower", [1, 2, 2, 4]),
         ([5, 5, 5], "higher", [1, 1, 1]),
         ([1, 2], "none", [None, None]),
+        ([float("nan"), 30, 10], "higher", [None, 1, 2]),  # missing: no rank, never tied
+        ([None, 30, 10], "lower", [None, 2, 1]),
+        ([pd.NA, 30, 30], "higher", [None, 1, 1]),
     ],
 )
 def test_rank_is_direction_aware_and_ties_share_the_best_rank(values, direction, expected):
@@ -233,3 +236,58 @@ def test_progress_of_a_parity_value_is_read_as_distance_from_parity(setup):
     row = zero_point.progress(zero, values).set_index("kpi_code").loc["SC: SH: SI: 1C"]
     assert row["trend"] == "improved"  # 21 % below parity -> 15 % above: closer
     assert row["latest_percent_of_target"] == pytest.approx(85.0)
+
+
+@pytest.mark.parametrize(
+    "orientation, values, expected",
+    [
+        ("higher", [10, 20, 30], [0.0, 50.0, 100.0]),
+        ("lower", [10, 20, 30], [100.0, 50.0, 0.0]),
+        ("higher", [10, 20, 20, 30], [0.0, 50.0, 50.0, 100.0]),
+        ("higher", [10, None, 30], [0.0, None, 100.0]),
+        ("higher", [10, None], [None, None]),
+        ("parity", [1.27, 0.79, 1.0], [0.0, 50.0, 100.0]),
+    ],
+)
+def test_percentile_rank_reads_the_same_for_any_number_compared(orientation, values, expected):
+    assert comparison.percentile_rank(values, orientation, parity=1.0) == expected
+
+
+def test_lead_over_the_peer_median_is_positive_when_better():
+    assert comparison.lead_over_peer_median(30, 20, "higher") == 10
+    assert comparison.lead_over_peer_median(10, 20, "lower") == 10  # lower is better: ahead
+    assert comparison.lead_over_peer_median(30, 20, "lower") == -10
+    assert comparison.lead_over_peer_median(1.1, 0.79, "parity", 1.0) == pytest.approx(0.11)
+    assert comparison.lead_over_peer_median(1.27, 0.79, "parity", 1.0) == pytest.approx(-0.06)
+    assert comparison.lead_over_peer_median(5, None, "higher") is None
+    assert comparison.standing(1.27, 0.79, "parity", 1.0) == "lags"
+    assert comparison.rank([1.27, 0.79, 1.0], "parity", 1.0) == [3, 2, 1]
+
+
+def test_compare_reads_parity_both_ways_and_summarises_by_percentile(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 1.27, "ratio"),
+            ("3201", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("5001", 2019, "SC: SH: SI: 1C", "main", 0.95, "ratio"),
+        ],
+    )
+    network = load_municipalities().municipalities
+    c = comparison.compare(values, setup["points"], network, setup["versions"], year=2019)
+    equity = c[c["kpi_code"] == "SC: SH: SI: 1C"].set_index("municipality_name")
+    assert equity.loc["Trondheim", "rank"] == 1 and equity.loc["Asker", "rank"] == 3
+    assert (
+        equity.loc["Asker", "standing"] == "lags"
+        and equity.loc["Asker", "lead_over_peer_median"] < 0
+    )
+    air = c[c["kpi_code"] == AIR].set_index("municipality_name")  # lower is better
+    assert air.loc["Bærum", "lead_over_peer_median"] == 4.0  # 5 against the median of 8 and 10
+    assert air.loc["Asker", "lead_over_peer_median"] == -3.5
+    assert air.loc["Bærum", "percentile_rank"] == 100.0 and air.loc["Asker", "percentile_rank"] == 0
+    summary = comparison.summarise(c, setup["points"])
+    assert "mean_rank" not in summary.columns
+    asker = summary[(summary["municipality_code"] == "3203") & (summary["level"] == "category")]
+    by_node = asker.set_index("node_code")["mean_percentile_rank"]
+    assert by_node["EN: EN: AQ"] == 0.0  # worst of three on pm2.5
+    assert pd.isna(by_node["EC: P: EM"])  # compared with nobody: no percentile

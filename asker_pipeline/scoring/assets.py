@@ -318,7 +318,8 @@ class ComparisonConfig(dg.Config):
             kinds=KINDS,
             description="Asker and the four partners per KPI data point: the five values "
             "(same unit; reference year or nearest, year shown), direction-aware rank with "
-            "ties, difference to the peer median, 0-100 min-max position, leads/lags.",
+            "ties and percentile rank, lead over the peer median (positive = better), 0-100 "
+            "min-max position, leads/lags.",
         ),
         dg.AssetSpec(
             _key("marts.peer_summary"),
@@ -326,7 +327,8 @@ class ComparisonConfig(dg.Config):
             group_name=GROUP,
             kinds=KINDS,
             description="Per category and dimension and municipality: data points compared, "
-            "how often it leads or lags the peer median, mean rank and mean position.",
+            "how often it leads or lags the peer median, mean percentile rank and mean position "
+            "(0-100, 100 = best).",
         ),
     ],
     can_subset=False,
