@@ -107,7 +107,7 @@ def test_parquet_files_match_the_warehouse(built):
             == expected.astype(object).where(expected.notna(), None).values.tolist()
         )
         meta = table.schema.metadata
-        assert json.loads(meta[b"asker.versions"])["targets_version"] == "2026.1"
+        assert json.loads(meta[b"asker.versions"])["targets_version"] == "2026.2"
     points = json.loads(
         pq.read_schema(folder / "kpi_scores.parquet").metadata[b"asker.kpi_data_points"]
     )
@@ -191,7 +191,7 @@ def test_exports_are_reproducible_and_listed_in_the_manifest(built):
     manifest = json.loads(first)
     paths = {f["path"] for f in manifest["files"]}
     assert "excel/benchmark_3203_Asker.xlsx" in paths and "parquet/kpi_scores.parquet" in paths
-    assert manifest["versions"]["method_version"] == "2026.1"
+    assert manifest["versions"]["method_version"] == "2026.2"
     assert manifest["versions"]["baseline_release_id"].startswith("2019-")
 
 

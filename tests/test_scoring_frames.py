@@ -40,8 +40,9 @@ def test_scores_are_direction_aware_and_carry_provenance(setup):
     assert asker.loc[BROADBAND, "percent_of_target"] == 75.0 and asker.loc[BROADBAND, "points"] == 3
     assert asker.loc[AIR, "percent_of_target"] == 50.0 and asker.loc[AIR, "points"] == 2
     assert asker.loc[AIR, "percent_formula"].startswith("target / value")
-    assert asker.loc["EC: P: EM: 2C", "not_scored_reason"] == "no target"
-    assert (s["method_version"] == "2026.1").all() and s["catalogue_sha256"].str.len().eq(64).all()
+    youth = asker.loc["EC: P: EM: 2C"]  # a target from the top-performers rule
+    assert youth["scored"] and youth["target_kind"] == "top performers"
+    assert (s["method_version"] == "2026.2").all() and s["catalogue_sha256"].str.len().eq(64).all()
     assert not (s["value"] == 99.0).any()  # the row that lost on precedence is never scored
     wrong_unit = s[(s["municipality_code"] == "1508") & (s["kpi_code"] == AIR)].iloc[0]
     assert not wrong_unit["scored"] and "unit" in wrong_unit["not_scored_reason"]
@@ -120,6 +121,9 @@ def test_progress_from_baseline_to_latest_year(setup):
         ([10, 20, 20, 30], "lower", [1, 2, 2, 4]),
         ([5, 5, 5], "higher", [1, 1, 1]),
         ([1, 2], "none", [None, None]),
+        ([float("nan"), 30, 10], "higher", [None, 1, 2]),  # missing: no rank, never tied
+        ([None, 30, 10], "lower", [None, 2, 1]),
+        ([pd.NA, 30, 30], "higher", [None, 1, 1]),
     ],
 )
 def test_rank_is_direction_aware_and_ties_share_the_best_rank(values, direction, expected):
@@ -154,3 +158,136 @@ def test_compare_network(setup):
         (summary["municipality_code"] == "3203") & (summary["level"] == "dimension")
     ]
     assert set(asker_dims["node_code"]) == {"EC", "EN"}
+
+
+def _extra(setup, rows):
+    from value_rows import value_row
+
+    extra = pd.DataFrame([value_row(*r) for r in rows])
+    return pd.concat([setup["values"], extra], ignore_index=True)
+
+
+def test_scores_cap_the_percentage_and_keep_the_uncapped_figure(setup):
+    values = _extra(setup, [("3201", 2019, "EC: ICT: ICT: 1C", "main", 98.0, "percent")])
+    s = scores.score_values(values, setup["points"], setup["versions"])
+    bb = s[(s["kpi_code"] == BROADBAND) & (s["municipality_code"] == "3201")].iloc[0]
+    assert bb["percent_of_target"] == 100.0 and bb["percent_of_target_uncapped"] == 100.0
+    over = s[(s["kpi_code"] == BROADBAND) & (s["municipality_code"] == "3203")]
+    assert over["percent_of_target"].max() <= 100.0
+    assert "capped at 100" in bb["percent_formula"]
+
+
+def test_zero_targets_and_parity_are_scored_in_the_zero_point(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SA: 9C", "main", 1.06, "per_100k_inhabitants"),
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("3203", 2019, "SC: EH: H: 2C", "main", 0.0, "per_100k_live_births"),
+        ],
+    )
+    zero = _zero(setup, values).set_index(["kpi_code", "data_point"])
+    traffic = zero.loc[("SC: SH: SA: 9C", "main")]
+    assert traffic["scored"] and traffic["target"] == 0 and traffic["points"] == 4
+    assert traffic["target_method"] == "goalposts" and "worse bound" in traffic["percent_formula"]
+    assert zero.loc[("SC: EH: H: 2C", "main"), "percent_of_target"] == 100.0
+    equity = zero.loc[("SC: SH: SI: 1C", "main")]
+    assert equity["percent_of_target"] == pytest.approx(79.0) and equity["points"] == 3
+    assert pd.isna(equity["percent_of_target_uncapped"])
+
+
+def test_a_value_the_method_refuses_is_marked_not_scored_not_fatal(setup):
+    values = _extra(setup, [("3203", 2019, "EC: ICT: ICT: 1C", "main", -3.0, "percent")])
+    s = scores.score_values(values, setup["points"], setup["versions"])
+    bad = s[(s["kpi_code"] == "EC: ICT: ICT: 1C")].iloc[0]
+    assert not bad["scored"] and "must not be negative" in bad["not_scored_reason"]
+    assert s[s["kpi_code"] == BROADBAND]["scored"].any()
+
+
+def test_zero_point_coverage_by_target_kind(setup):
+    zero = _zero(setup)
+    kinds = zero_point.target_coverage(zero).set_index("target_kind")
+    assert list(kinds.index) == [
+        "U4SSC",
+        "SDG/UN",
+        "EU/EEA",
+        "WHO",
+        "Norwegian national",
+        "top performers",
+        "no target",
+    ]
+    assert kinds["n_data_points"].sum() == 112
+    assert kinds.loc["U4SSC", "n_scored"] == 1 and kinds.loc["U4SSC", "points"] == 3  # broadband
+    assert kinds.loc["WHO", "n_scored"] == 1  # pm2.5
+    assert kinds.loc["top performers", "n_example_targets"] == 1  # youth unemployment
+    assert kinds.loc["no target", "n_scored"] == 0
+    assert kinds.loc["no target", "n_data_points"] == (~zero["has_target"]).sum()
+
+
+def test_progress_of_a_parity_value_is_read_as_distance_from_parity(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("3203", 2023, "SC: SH: SI: 1C", "main", 1.15, "ratio"),
+        ],
+    )
+    zero = _zero(setup, values)
+    row = zero_point.progress(zero, values).set_index("kpi_code").loc["SC: SH: SI: 1C"]
+    assert row["trend"] == "improved"  # 21 % below parity -> 15 % above: closer
+    assert row["latest_percent_of_target"] == pytest.approx(85.0)
+
+
+@pytest.mark.parametrize(
+    "orientation, values, expected",
+    [
+        ("higher", [10, 20, 30], [0.0, 50.0, 100.0]),
+        ("lower", [10, 20, 30], [100.0, 50.0, 0.0]),
+        ("higher", [10, 20, 20, 30], [0.0, 50.0, 50.0, 100.0]),
+        ("higher", [10, None, 30], [0.0, None, 100.0]),
+        ("higher", [10, None], [None, None]),
+        ("parity", [1.27, 0.79, 1.0], [0.0, 50.0, 100.0]),
+    ],
+)
+def test_percentile_rank_reads_the_same_for_any_number_compared(orientation, values, expected):
+    assert comparison.percentile_rank(values, orientation, parity=1.0) == expected
+
+
+def test_lead_over_the_peer_median_is_positive_when_better():
+    assert comparison.lead_over_peer_median(30, 20, "higher") == 10
+    assert comparison.lead_over_peer_median(10, 20, "lower") == 10  # lower is better: ahead
+    assert comparison.lead_over_peer_median(30, 20, "lower") == -10
+    assert comparison.lead_over_peer_median(1.1, 0.79, "parity", 1.0) == pytest.approx(0.11)
+    assert comparison.lead_over_peer_median(1.27, 0.79, "parity", 1.0) == pytest.approx(-0.06)
+    assert comparison.lead_over_peer_median(5, None, "higher") is None
+    assert comparison.standing(1.27, 0.79, "parity", 1.0) == "lags"
+    assert comparison.rank([1.27, 0.79, 1.0], "parity", 1.0) == [3, 2, 1]
+
+
+def test_compare_reads_parity_both_ways_and_summarises_by_percentile(setup):
+    values = _extra(
+        setup,
+        [
+            ("3203", 2019, "SC: SH: SI: 1C", "main", 1.27, "ratio"),
+            ("3201", 2019, "SC: SH: SI: 1C", "main", 0.79, "ratio"),
+            ("5001", 2019, "SC: SH: SI: 1C", "main", 0.95, "ratio"),
+        ],
+    )
+    network = load_municipalities().municipalities
+    c = comparison.compare(values, setup["points"], network, setup["versions"], year=2019)
+    equity = c[c["kpi_code"] == "SC: SH: SI: 1C"].set_index("municipality_name")
+    assert equity.loc["Trondheim", "rank"] == 1 and equity.loc["Asker", "rank"] == 3
+    assert (
+        equity.loc["Asker", "standing"] == "lags"
+        and equity.loc["Asker", "lead_over_peer_median"] < 0
+    )
+    air = c[c["kpi_code"] == AIR].set_index("municipality_name")  # lower is better
+    assert air.loc["Bærum", "lead_over_peer_median"] == 4.0  # 5 against the median of 8 and 10
+    assert air.loc["Asker", "lead_over_peer_median"] == -3.5
+    assert air.loc["Bærum", "percentile_rank"] == 100.0 and air.loc["Asker", "percentile_rank"] == 0
+    summary = comparison.summarise(c, setup["points"])
+    assert "mean_rank" not in summary.columns
+    asker = summary[(summary["municipality_code"] == "3203") & (summary["level"] == "category")]
+    by_node = asker.set_index("node_code")["mean_percentile_rank"]
+    assert by_node["EN: EN: AQ"] == 0.0  # worst of three on pm2.5
+    assert pd.isna(by_node["EC: P: EM"])  # compared with nobody: no percentile

@@ -98,7 +98,10 @@ COMPARISON_COLUMNS = [
     Column("rank", "Rangering", "Rank", INTEGER),
     Column("peer_median", "Median for de andre", "Peer median", NUMBER),
     Column(
-        "difference_to_peer_median", "Differanse til median", "Difference to peer median", NUMBER
+        "lead_over_peer_median",
+        "Forsprang på median (+ = bedre)",
+        "Lead over peer median (+ = better)",
+        NUMBER,
     ),
     Column("position", "Posisjon 0–100", "Position 0-100", PERCENT),
     Column("standing", "Foran/bak", "Leads/lags"),

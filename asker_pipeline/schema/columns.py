@@ -309,11 +309,51 @@ NOT_SCORED_REASON = _col(
 )
 PERCENT_OF_TARGET = _col(
     "percent_of_target", "DOUBLE",
-    "How far the value has come towards its target, in percent (formula in percent_formula).",
+    "How far the value has come towards its target, in percent, capped at 100: what the band is "
+    "read from (formula in percent_formula).",
     "Prosent av mål", "% of target",
-    "Hvor langt verdien har kommet mot målet, i prosent (formelen står i egen kolonne).",
+    "Hvor langt verdien har kommet mot målet, i prosent, med tak på 100; båndet leses av denne "
+    "(formelen står i egen kolonne).",
     unit="percent",
 )
+PERCENT_OF_TARGET_UNCAPPED = _col(
+    "percent_of_target_uncapped", "DOUBLE",
+    "The ratio before the cap at 100 (over 100 = beyond the target); ratio method only.",
+    "Prosent av mål (uten tak)", "% of target (uncapped)",
+    "Forholdstallet før taket på 100 (over 100 = forbi målet); bare for forholdsmetoden.",
+    unit="percent",
+)
+TARGET_METHOD = _col(
+    "target_method", "VARCHAR",
+    "How a value is scored against the target: ratio (value ÷ target), goalposts (between a "
+    "stated worse bound and the target, for natural targets of 0) or parity (distance from the "
+    "target in either direction).",
+    "Metode", "Method",
+    "Hvordan verdien måles mot målet: forhold (verdi ÷ mål), målestolper (mellom en oppgitt "
+    "dårligste verdi og målet, når målet er 0) eller likhet (avstand fra målet i begge retninger).",
+)
+TARGET_KIND = _col(
+    "target_kind", "VARCHAR",
+    "Where the target comes from: U4SSC, SDG/UN, EU/EEA, WHO, Norwegian national, or the top "
+    "performers rule (mean of the five best in a stated peer set and year).",
+    "Måltype", "Target kind",
+    "Hvor målet kommer fra: U4SSC, FN/bærekraftsmål, EU/EØS, WHO, nasjonalt mål, eller de beste "
+    "(snittet av de fem beste i en oppgitt gruppe og et oppgitt år).",
+)
+TARGET_CERTAINTY = _col(
+    "target_certainty", "VARCHAR",
+    "How sure the target's number is: read in the source, recalled (check it), computed, or "
+    "computed from example data.",
+    "Målets sikkerhet", "Target certainty",
+    "Hvor sikkert tallet i målet er: lest i kilden, gjengitt etter hukommelsen (sjekk), beregnet, "
+    "eller beregnet fra eksempeldata.",
+)
+PEER_SET = _col(
+    "peer_set", "VARCHAR", "For a top-performers target: the municipalities it was computed on, "
+    "and how many reported.",
+)
+PEER_YEAR = _col("peer_year", "INTEGER", "For a top-performers target: the year it was computed "
+                 "for.")
 PERCENT_FORMULA = _col(
     "percent_formula", "VARCHAR", "The formula that gave percent_of_target for this direction.",
     "Formel", "Formula", "Formelen som ga prosent av mål for denne retningen.",
@@ -418,6 +458,11 @@ N_NOT_REPORTED = _col(
     "n_not_reported", "INTEGER", "Number of data points without a reported value.",
     "Antall ikke rapportert", "Not reported", "Antall datapunkter uten rapportert verdi.",
 )
+N_EXAMPLE_TARGETS = _col(
+    "n_example_targets", "INTEGER", "Scored values whose target was computed from example data.",
+    "Antall med eksempelmål", "Example-data targets",
+    "Scorede verdier der målet er beregnet fra eksempeldata.",
+)
 N_NO_TARGET = _col(
     "n_no_target", "INTEGER", "Number of reported data points without a target (not scored).",
     "Antall uten mål", "Without target", "Antall rapporterte datapunkter uten mål (ikke scoret).",
@@ -450,10 +495,21 @@ PEER_MEDIAN = _col(
     "peer_median", "DOUBLE", "Median of the compared municipalities' values.",
     "Median i nettverket", "Peer median", "Medianen av verdiene til kommunene som sammenlignes.",
 )
-DIFFERENCE_TO_PEER_MEDIAN = _col(
-    "difference_to_peer_median", "DOUBLE", "value minus peer_median, in the data point's unit.",
-    "Differanse til median", "Difference to median",
-    "Verdi minus medianen i nettverket, i datapunktets enhet.",
+LEAD_OVER_PEER_MEDIAN = _col(
+    "lead_over_peer_median", "DOUBLE",
+    "How far the value is ahead of the peer median, in the data point's unit: positive = better "
+    "than the median, whichever way is better.",
+    "Forsprang på median (+ = bedre)", "Lead over median (+ = better)",
+    "Hvor langt verdien ligger foran medianen, i datapunktets enhet: positivt = bedre enn "
+    "medianen, uansett hvilken vei som er bedre.",
+)
+PERCENTILE_RANK = _col(
+    "percentile_rank", "DOUBLE",
+    "Share of the other municipalities compared that this value beats, 0-100 (100 = best); reads "
+    "the same whatever the number compared.",
+    "Persentil", "Percentile rank",
+    "Andelen av de andre kommunene verdien slår, 0–100 (100 = best); leses likt uansett hvor "
+    "mange som sammenlignes.",
 )
 POSITION = _col(
     "position", "DOUBLE", "0-100 position between the worst (0) and the best (100) value compared.",
@@ -475,9 +531,11 @@ N_LEVEL = _col(
     "n_level", "INTEGER", "Data points where the municipality equals the peer median.",
     "Antall likt", "Level", "Datapunkter der kommunen er lik medianen.",
 )
-MEAN_RANK = _col(
-    "mean_rank", "DOUBLE", "Mean of the municipality's ranks.",
-    "Snittrangering", "Mean rank", "Gjennomsnitt av kommunens rangeringer.",
+MEAN_PERCENTILE_RANK = _col(
+    "mean_percentile_rank", "DOUBLE", "Mean of the municipality's percentile ranks (0-100, 100 = "
+    "best).",
+    "Snittpersentil", "Mean percentile rank",
+    "Gjennomsnitt av kommunens persentiler (0–100, 100 = best).",
 )
 MEAN_POSITION = _col(
     "mean_position", "DOUBLE", "Mean of the municipality's 0-100 positions.",

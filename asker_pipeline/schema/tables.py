@@ -97,7 +97,11 @@ TARGETS = Table(
     "assets/TARGETS.md). Data points without a target are left out of scoring, as U4SSC does.",
     (
         *_required(c.KPI_CODE, c.DATA_POINT),
-        c.DIRECTION, c.UNIT, c.TARGET, c.LOWER_BOUND, c.HAS_TARGET, c.TARGET_SOURCE, c.RATIONALE,
+        c.DIRECTION, c.UNIT, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND,
+        c.HAS_TARGET, c.TARGET_SOURCE,
+        c.CERTAINTY.but(description="How sure the target's number is: read in the source, "
+                        "recalled (check it), computed, or computed from example data."),
+        c.PEER_SET, c.PEER_YEAR, c.RATIONALE,
     ),
 )
 
@@ -217,8 +221,8 @@ DATA_POINT_PLACE = (
 )
 #: What scoring adds to a value.
 SCORED = (
-    c.HAS_TARGET, c.SCORED, c.NOT_SCORED_REASON, c.PERCENT_OF_TARGET, c.PERCENT_FORMULA,
-    c.POINTS, c.BAND_LABEL, c.GOALPOSTS_SCORE,
+    c.HAS_TARGET, c.SCORED, c.NOT_SCORED_REASON, c.PERCENT_OF_TARGET,
+    c.PERCENT_OF_TARGET_UNCAPPED, c.PERCENT_FORMULA, c.POINTS, c.BAND_LABEL, c.GOALPOSTS_SCORE,
 )
 KPI_SCORES = Table(
     "marts.kpi_scores",
@@ -227,8 +231,8 @@ KPI_SCORES = Table(
     "goalposts score. Carries catalogue, targets and method versions and the value's source.",
     (
         c.MUNICIPALITY_CODE, c.YEAR, *DATA_POINT_PLACE, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT,
-        c.DIRECTION, c.VALUE, c.TARGET, c.LOWER_BOUND, *SCORED, c.SOURCE_REF, c.IS_EXAMPLE,
-        *PROVENANCE,
+        c.DIRECTION, c.VALUE, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, *SCORED,
+        c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
     ),
     exported=True,
 )
@@ -245,8 +249,8 @@ ROLLUP_SCORES = Table(
 ZERO_POINT_COLUMNS = (
     c.RELEASE_ID, c.MUNICIPALITY_CODE, c.BASELINE_YEAR, *DATA_POINT_PLACE, c.CATEGORY_EN,
     c.CATEGORY_NB, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT, c.DIRECTION, c.YEAR, c.VALUE, c.STATUS,
-    c.SOURCE_REF, c.TARGET, c.LOWER_BOUND, c.TARGET_SOURCE, *SCORED, c.IS_EXAMPLE, *PROVENANCE,
-    c.TARGETS_SHA256,
+    c.SOURCE_REF, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, c.TARGET_SOURCE,
+    c.TARGET_CERTAINTY, *SCORED, c.IS_EXAMPLE, *PROVENANCE, c.TARGETS_SHA256,
 )
 BASELINE_RELEASES = Table(
     "marts.baseline_releases",
@@ -285,6 +289,17 @@ ZERO_POINT_COVERAGE = Table(
     ),
     exported=True,
 )
+ZERO_POINT_TARGET_COVERAGE = Table(
+    "marts.zero_point_target_coverage",
+    "Coverage of the zero point by kind of target (U4SSC, SDG/UN, EU/EEA, WHO, Norwegian "
+    "national, top performers, no target): data points, reported, scored, scored against a "
+    "target computed from example data, and points ÷ (4 × n).",
+    (
+        c.TARGET_KIND, c.N_DATA_POINTS, c.N_REPORTED, c.N_SCORED, c.N_EXAMPLE_TARGETS, c.POINTS,
+        c.MAX_POINTS, c.PERCENT, c.BAND_LABEL,
+    ),
+    exported=True,
+)
 ZERO_POINT_NOT_REPORTED = Table(
     "marts.zero_point_not_reported",
     "Data points Asker did not report at the baseline: the plan for the next collection.",
@@ -309,24 +324,23 @@ BASELINE_PROGRESS = Table(
 PEER_COMPARISON = Table(
     "marts.peer_comparison",
     "Asker and the four partners per KPI data point: the values (same unit; reference year or "
-    "nearest, year shown), direction-aware rank with ties, difference to the peer median, 0-100 "
-    "min-max position, leads/lags.",
+    "nearest, year shown), direction-aware rank with ties and percentile rank, lead over the peer "
+    "median (positive = better), 0-100 min-max position, leads/lags.",
     (
         c.KPI_CODE, c.DATA_POINT, c.CATEGORY_NODE, c.DIMENSION_CODE, *DATA_POINT_NAMES, c.UNIT,
         c.DIRECTION, c.REFERENCE_YEAR, c.MUNICIPALITY_CODE, c.MUNICIPALITY_NAME, c.IS_SUBJECT,
-        c.VALUE, c.YEAR, c.YEAR_NOTE, c.N_COMPARED, c.RANK, c.PEER_MEDIAN,
-        c.DIFFERENCE_TO_PEER_MEDIAN, c.POSITION, c.STANDING, c.SOURCE_REF, c.IS_EXAMPLE,
-        *PROVENANCE,
+        c.VALUE, c.YEAR, c.YEAR_NOTE, c.N_COMPARED, c.RANK, c.PERCENTILE_RANK, c.PEER_MEDIAN,
+        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
     ),
     exported=True,
 )
 PEER_SUMMARY = Table(
     "marts.peer_summary",
     "Per category and dimension and municipality: data points compared, how often it leads or "
-    "lags the peer median, mean rank and mean position.",
+    "lags the peer median, mean percentile rank and mean position (0-100, 100 = best).",
     (
         c.LEVEL, c.NODE_CODE, c.NODE_NAME_EN, c.NODE_NAME_NB, c.MUNICIPALITY_CODE,
-        c.MUNICIPALITY_NAME, c.N_COMPARED, c.N_LEADS, c.N_LAGS, c.N_LEVEL, c.MEAN_RANK,
+        c.MUNICIPALITY_NAME, c.N_COMPARED, c.N_LEADS, c.N_LAGS, c.N_LEVEL, c.MEAN_PERCENTILE_RANK,
         c.MEAN_POSITION,
     ),
     exported=True,
@@ -358,7 +372,7 @@ TABLES: dict[str, Table] = {
         OPENDATA_SNAPSHOTS, OPENDATA_OBSERVATIONS, OPENDATA_SERIES, OPENDATA_VALUES,
         KPI_VALUES,
         KPI_SCORES, ROLLUP_SCORES, BASELINE_RELEASES, BASELINE_RELEASE_VALUES, ZERO_POINT,
-        ZERO_POINT_COVERAGE, ZERO_POINT_NOT_REPORTED, BASELINE_PROGRESS, PEER_COMPARISON,
+        ZERO_POINT_COVERAGE, ZERO_POINT_TARGET_COVERAGE, ZERO_POINT_NOT_REPORTED, BASELINE_PROGRESS, PEER_COMPARISON,
         PEER_SUMMARY,
         DATA_QUALITY_REPORT,
     )

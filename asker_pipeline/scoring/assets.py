@@ -61,6 +61,15 @@ def targets(warehouse: Warehouse) -> dg.MaterializeResult:
             targets_sha256=loaded.sha256,
             with_target=int(frame["has_target"].sum()),
             without_target=int((~frame["has_target"]).sum()),
+            with_target_by_kind=dg.MetadataValue.json(
+                {
+                    kind: int(n)
+                    for kind, n in frame.loc[frame["has_target"], "target_kind"]
+                    .value_counts()
+                    .items()
+                }
+            ),
+            computed_from_example_data=int((frame["certainty"] == "example data").sum()),
             fixed_broadband_band_limits=", ".join(f"{x:g}" for x in method.band_limits(60.0)),
         )
     return dg.MaterializeResult(metadata=metadata)
@@ -112,6 +121,7 @@ ZERO_POINT_TABLES = (
     tables.BASELINE_RELEASE_VALUES,
     tables.ZERO_POINT,
     tables.ZERO_POINT_COVERAGE,
+    tables.ZERO_POINT_TARGET_COVERAGE,
     tables.ZERO_POINT_NOT_REPORTED,
 )
 
@@ -160,6 +170,8 @@ def zero_point_measurement(config: BaselineConfig, warehouse: Warehouse):
         cover = zero_point.coverage(frozen)
         replace_table(conn, tables.ZERO_POINT, frozen)
         replace_table(conn, tables.ZERO_POINT_COVERAGE, cover)
+        kinds = zero_point.target_coverage(frozen)
+        replace_table(conn, tables.ZERO_POINT_TARGET_COVERAGE, kinds)
         replace_table(conn, tables.ZERO_POINT_NOT_REPORTED, zero_point.not_reported(frozen))
         release_meta = {
             "release_id": in_use,
@@ -175,6 +187,7 @@ def zero_point_measurement(config: BaselineConfig, warehouse: Warehouse):
                 **versions,
                 "baseline_year": config.baseline_year,
                 **score_overview(frozen, cover),
+                "target_kinds": dg.MetadataValue.md(markdown_table(kinds)),
             },
         }
         for table in ZERO_POINT_TABLES:

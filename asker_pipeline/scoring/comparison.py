@@ -1,51 +1,114 @@
 """Peer comparison: each municipality of the network against the others, per KPI data point.
 
 Only comparable values are compared: the data point's catalogue unit, and the reference year or
-the nearest year (shown). Ranks are direction-aware (1 = best) with ties sharing the best rank
-("1, 2, 2, 4"); the peer median is the median of the *other* municipalities' values; the 0-100
-position is min-max within the network, 100 = best; leads/lags compares with the peer median."""
+the nearest year (shown). Every figure is direction-aware, so "better" means the same everywhere:
+higher is better, lower is better, or - for a parity target such as gender income equity - closer
+to parity from either side. Ranks are 1 = best with ties sharing the best rank ("1, 2, 2, 4");
+the peer median is the median of the *other* municipalities' values; ``lead_over_peer_median`` is
+positive when the value is better than that median; the 0-100 position is min-max within the
+network, 100 = best; the percentile rank is the share of the others a value beats (ties count
+half), 0-100, comparable across peer counts; leads/lags compares with the peer median."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from asker_pipeline.schema import tables
+from asker_pipeline.scoring import method
 from asker_pipeline.scoring.zero_point import pick_years
 
 COMPARISON_COLUMNS = tables.PEER_COMPARISON.column_names
 SUMMARY_COLUMNS = tables.PEER_SUMMARY.column_names
+#: How "better" is read: the catalogue's directions, and parity (closer to the target is better).
+ORIENTATIONS = ("higher", "lower", "parity")
 
 
-def rank(values: list[float], direction: str) -> list[int | None]:
-    """Direction-aware competition rank, 1 = best; ties share the best rank (1, 2, 2, 4)."""
-    if direction not in ("higher", "lower"):
-        return [None] * len(values)
-    sign = -1 if direction == "higher" else 1
-    keyed = [sign * v for v in values]
-    return [1 + sum(1 for other in keyed if other < mine) for mine in keyed]
-
-
-def position(value: float, values: list[float], direction: str) -> float | None:
-    """0-100 min-max position in the network, 100 = best; all equal gives 100."""
-    if direction not in ("higher", "lower") or not values:
+def merit(value: object, orientation: str, parity: float | None = None) -> float | None:
+    """A number that is larger when the value is better: the value (higher is better), its
+    negative (lower is better), or minus its distance from ``parity``. None for a missing value
+    or a data point without direction; negative, infinite and non-numeric values raise."""
+    number = method.check_number("value", value)
+    if number is None or orientation not in ORIENTATIONS:
         return None
-    low, high = min(values), max(values)
+    if orientation == "higher":
+        return number
+    if orientation == "lower":
+        return -number
+    if parity is None:
+        raise method.ScoringInputError("the parity orientation needs the parity value")
+    return -abs(number - parity)
+
+
+def rank(values: list[object], orientation: str, parity: float | None = None) -> list[int | None]:
+    """Direction-aware competition rank, 1 = best; ties share the best rank (1, 2, 2, 4).
+
+    A missing value gets no rank and is not counted when ranking the others."""
+    keyed = [merit(v, orientation, parity) for v in values]
+    present = [k for k in keyed if k is not None]
+    return [None if k is None else 1 + sum(1 for other in present if other > k) for k in keyed]
+
+
+def percentile_rank(
+    values: list[object], orientation: str, parity: float | None = None
+) -> list[float | None]:
+    """Per value, the share of the other values it beats, ties counting half, × 100: 100 = better
+    than every other, 0 = worse than every other, 50 = in the middle. Unlike a rank it reads the
+    same out of 3, 4 or 5 compared. None for a missing value, or when nothing else is compared."""
+    keyed = [merit(v, orientation, parity) for v in values]
+    present = [k for k in keyed if k is not None]
+    out: list[float | None] = []
+    for k in keyed:
+        if k is None or len(present) < 2:
+            out.append(None)
+            continue
+        beaten = sum(1 for o in present if o < k) + 0.5 * (sum(1 for o in present if o == k) - 1)
+        out.append(round(100.0 * beaten / (len(present) - 1), 9))
+    return out
+
+
+def position(
+    value: object, values: list[object], orientation: str, parity: float | None = None
+) -> float | None:
+    """0-100 min-max position in the network, 100 = best; all equal gives 100."""
+    mine = merit(value, orientation, parity)
+    keyed = [k for k in (merit(v, orientation, parity) for v in values) if k is not None]
+    if mine is None or not keyed:
+        return None
+    low, high = min(keyed), max(keyed)
     if high == low:
         return 100.0
-    share = (value - low) / (high - low)
-    return round(100.0 * (share if direction == "higher" else 1.0 - share), 9)
+    return round(100.0 * (mine - low) / (high - low), 9)
 
 
-def standing(value: float, peer_median: float | None, direction: str) -> str:
+def lead_over_peer_median(
+    value: object, peer_median: object, orientation: str, parity: float | None = None
+) -> float | None:
+    """How much better than the peer median, in the data point's unit: value − median when
+    higher is better, median − value when lower is better, and for parity how much closer to
+    parity (|median − parity| − |value − parity|). Positive always means better than the median."""
+    mine, theirs = merit(value, orientation, parity), merit(peer_median, orientation, parity)
+    if mine is None or theirs is None:
+        return None
+    return round(mine - theirs, 9)
+
+
+def standing(
+    value: object, peer_median: object, orientation: str, parity: float | None = None
+) -> str:
     """leads / lags / level against the peer median, in the better direction."""
     if peer_median is None or pd.isna(peer_median):
         return "no peers"
-    if direction not in ("higher", "lower"):
+    if orientation not in ORIENTATIONS:
         return "no direction"
-    if value == peer_median:
-        return "level"
-    better = value > peer_median if direction == "higher" else value < peer_median
-    return "leads" if better else "lags"
+    lead = lead_over_peer_median(value, peer_median, orientation, parity)
+    return "level" if lead == 0 else "leads" if lead > 0 else "lags"
+
+
+def orientation_of(direction: str, target_method: object) -> str:
+    """Parity data points are compared by their distance from parity, the others by direction."""
+    if isinstance(target_method, str) and target_method == method.PARITY:
+        return "parity"
+    return direction
 
 
 def reference_year(group: pd.DataFrame, subject: str, max_distance: int) -> int:
@@ -98,7 +161,10 @@ def compare(
         ref_year = ref_years[(code, dp)]
         info = infos.loc[(code, dp)]
         vals = [float(v) for v in picked["value"]]
-        ranks = rank(vals, info["direction"])
+        orientation = orientation_of(info["direction"], info["target_method"])
+        parity = float(info["target"]) if orientation == "parity" else None
+        ranks = rank(vals, orientation, parity)
+        percentiles = percentile_rank(vals, orientation, parity)
         for i, r in enumerate(picked.itertuples(index=False)):
             others = vals[:i] + vals[i + 1 :]
             median = float(pd.Series(others).median()) if others else None
@@ -123,10 +189,13 @@ def compare(
                     "year_note": "" if r.year == ref_year else f"nearest year: {int(r.year)}",
                     "n_compared": len(vals),
                     "rank": ranks[i],
+                    "percentile_rank": percentiles[i],
                     "peer_median": median,
-                    "difference_to_peer_median": None if median is None else vals[i] - median,
-                    "position": position(vals[i], vals, info["direction"]),
-                    "standing": standing(vals[i], median, info["direction"]),
+                    "lead_over_peer_median": lead_over_peer_median(
+                        vals[i], median, orientation, parity
+                    ),
+                    "position": position(vals[i], vals, orientation, parity),
+                    "standing": standing(vals[i], median, orientation, parity),
                     "source_ref": r.source_ref,
                     "is_example": bool(r.is_example),
                     **versions,
@@ -136,8 +205,9 @@ def compare(
 
 
 def summarise(comparison: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
-    """Per category node and dimension, per municipality: how often it leads or lags, mean rank
-    and mean position over the data points compared."""
+    """Per category node and dimension, per municipality: how often it leads or lags, and the mean
+    percentile rank and mean position over the data points compared (both 0-100, 100 = best, so
+    they read the same whether 3, 4 or 5 municipalities were compared)."""
     names = points.drop_duplicates("category_node").set_index("category_node")
     dims = points.drop_duplicates("dimension_code").set_index("dimension_code")
     rows = []
@@ -162,8 +232,14 @@ def summarise(comparison: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
                     "n_leads": int((g["standing"] == "leads").sum()),
                     "n_lags": int((g["standing"] == "lags").sum()),
                     "n_level": int((g["standing"] == "level").sum()),
-                    "mean_rank": round(float(g["rank"].astype(float).mean()), 9),
-                    "mean_position": round(float(g["position"].astype(float).mean()), 9),
+                    "mean_percentile_rank": _mean(g["percentile_rank"]),
+                    "mean_position": _mean(g["position"]),
                 }
             )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _mean(column: pd.Series) -> float | None:
+    """Mean of the non-missing numbers, None when there are none."""
+    numbers = pd.to_numeric(column, errors="coerce").dropna()
+    return None if numbers.empty else round(float(numbers.mean()), 9)

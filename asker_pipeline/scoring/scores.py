@@ -8,7 +8,7 @@ import pandas as pd
 from asker_pipeline.reference.catalogue import Catalogue
 from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method
-from asker_pipeline.scoring.targets import Targets
+from asker_pipeline.scoring.targets import TARGET_COLUMNS, Targets
 
 #: The versions every scored row carries.
 PROVENANCE = tuple(c.name for c in tables.PROVENANCE)
@@ -41,10 +41,8 @@ DATA_POINT_COLUMNS = [
     "unit",
     "direction",
     "sdg_goals",
-    "target",
-    "lower_bound",
-    "has_target",
-    "target_source",
+    *TARGET_COLUMNS,
+    "target_certainty",
     "target_rationale",
 ]
 
@@ -72,8 +70,8 @@ def data_points(catalogue: Catalogue, targets: Targets) -> pd.DataFrame:
         columns={"name_en": "data_point_name_en", "name_nb": "data_point_name_nb"}
     )
     frame = points.merge(kpis.drop(columns=["unit", "direction"]), on="kpi_code").merge(
-        targets.frame.drop(columns=["unit", "direction"]).rename(
-            columns={"rationale": "target_rationale"}
+        targets.frame.drop(columns=["unit", "direction", "peer_set", "peer_year"]).rename(
+            columns={"rationale": "target_rationale", "certainty": "target_certainty"}
         ),
         on=["kpi_code", "data_point"],
     )
@@ -84,27 +82,40 @@ def data_points(catalogue: Catalogue, targets: Targets) -> pd.DataFrame:
 
 
 def score_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add scored, not_scored_reason, percent_of_target, percent_formula, points, band_label and
-    goalposts_score to a frame of values joined with their data points (value, target, ...)."""
+    """Add scored, not_scored_reason, percent_of_target (capped, feeds the band),
+    percent_of_target_uncapped, percent_formula, points, band_label and goalposts_score to a frame
+    of values joined with their data points (value, target, target_method, lower_bound, ...).
+
+    A value the method refuses (negative, infinite) is not scored, with the reason, so one bad
+    value never stops the others."""
     out = frame.copy()
-    reasons, percents, points, goal = [], [], [], []
+    reasons, percents, uncapped, formulas, points, goal = [], [], [], [], [], []
     for row in out.itertuples(index=False):
         reason = _not_scored_reason(row)
-        percent = None if reason else method.percent_of_target(row.value, row.target, row.direction)
+        percent = over = score = text = None
+        if reason is None:
+            try:
+                percent = method.percent_of_target(
+                    row.value, row.target, row.direction, row.target_method, row.lower_bound
+                )
+                over = method.uncapped_percent_of_target(
+                    row.value, row.target, row.direction, row.target_method
+                )
+                score = method.goalposts(row.value, row.lower_bound, row.target)
+                text = method.formula(row.direction, row.target_method)
+            except method.ScoringInputError as error:
+                reason, percent, over, score = f"cannot score: {error}", None, None, None
         reasons.append(reason)
         percents.append(percent)
+        uncapped.append(over)
+        formulas.append(text)
         points.append(method.band(percent))
-        goal.append(None if reason else method.goalposts(row.value, row.lower_bound, row.target))
+        goal.append(score)
     out["not_scored_reason"] = pd.array(reasons, dtype="string")
     out["scored"] = out["not_scored_reason"].isna()
     out["percent_of_target"] = pd.array(percents, dtype="Float64")
-    out["percent_formula"] = pd.array(
-        [
-            method.PERCENT_FORMULAS.get(d) if s else None
-            for d, s in zip(out["direction"], out["scored"], strict=True)
-        ],
-        dtype="string",
-    )
+    out["percent_of_target_uncapped"] = pd.array(uncapped, dtype="Float64")
+    out["percent_formula"] = pd.array(formulas, dtype="string")
     out["points"] = pd.array(points, dtype="Int64")
     out["band_label"] = pd.array([method.band_label(p) for p in points], dtype="string")
     out["goalposts_score"] = pd.array(goal, dtype="Float64")

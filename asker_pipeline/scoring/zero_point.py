@@ -18,6 +18,7 @@ from asker_pipeline.scoring.scores import (
     PROVENANCE,
     score_rows,
 )
+from asker_pipeline.scoring.targets import KINDS
 
 ZERO_POINT_COLUMNS = tables.ZERO_POINT.column_names
 #: What identifies a release: the baseline values and the versions they were scored with.
@@ -30,9 +31,14 @@ RELEASE_KEY_COLUMNS = [
     "source_ref",
     "target",
     "lower_bound",
+    "target_method",
 ]
 RELEASE_COLUMNS = tables.BASELINE_RELEASES.column_names
 COVERAGE_COLUMNS = tables.ZERO_POINT_COVERAGE.column_names
+#: Coverage of the zero point by the kind of target (assets/targets.csv ``target_kind``).
+TARGET_COVERAGE_COLUMNS = tables.ZERO_POINT_TARGET_COVERAGE.column_names
+#: The rows of marts.zero_point_target_coverage, in order of preference of the kinds.
+NO_TARGET = "no target"
 NOT_REPORTED_COLUMNS = tables.ZERO_POINT_NOT_REPORTED.column_names
 PROGRESS_COLUMNS = tables.BASELINE_PROGRESS.column_names
 
@@ -146,6 +152,32 @@ def coverage(zero: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
+def target_coverage(zero: pd.DataFrame) -> pd.DataFrame:
+    """Per kind of target (U4SSC, SDG/UN, EU/EEA, WHO, Norwegian national, top performers, no
+    target): data points, reported, scored, how many of them use a target computed from example
+    data, and the kind's points ÷ (4 × n). Every kind is listed, also when it has no rows."""
+    kinds = zero["target_kind"].astype("string").fillna(NO_TARGET)
+    example = zero["target_certainty"].astype("string").fillna("") == "example data"
+    rows = []
+    for kind in (*KINDS, NO_TARGET):
+        g = zero[kinds == kind]
+        r = method.rollup(g["points"])
+        rows.append(
+            (
+                kind,
+                len(g),
+                int((g["status"] == "reported").sum()),
+                r.n_scored,
+                int((example[kinds == kind] & g["scored"].astype(bool)).sum()),
+                r.points,
+                r.max_points,
+                r.percent,
+                r.band_label,
+            )
+        )
+    return pd.DataFrame(rows, columns=TARGET_COVERAGE_COLUMNS)
+
+
 def not_reported(zero: pd.DataFrame) -> pd.DataFrame:
     """Data points without a reported value at the baseline: the plan for the next collection."""
     return zero.loc[zero["status"] != "reported", NOT_REPORTED_COLUMNS].reset_index(drop=True)
@@ -170,17 +202,25 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     joined = base.merge(latest, on=["kpi_code", "data_point"])
     rows = []
     for r in joined.itertuples(index=False):
-        percent = (
-            method.percent_of_target(r.latest_value, r.target, r.direction)
-            if r.has_target and r.direction != "none"
-            else None
-        )
+        percent = None
+        if r.has_target and r.direction != "none":
+            try:
+                percent = method.percent_of_target(
+                    r.latest_value, r.target, r.direction, r.target_method, r.lower_bound
+                )
+            except method.ScoringInputError:  # a value the method refuses is not scored
+                percent = None
         points = method.band(percent)
         change = r.latest_value - r.value
-        better = {"higher": change > 0, "lower": change < 0}.get(r.direction)
+        parity = isinstance(r.target_method, str) and r.target_method == method.PARITY
+        if parity:  # better = closer to parity, from either side
+            closer = abs(r.latest_value - r.target) - abs(r.value - r.target)
+            better = None if closer == 0 else closer < 0
+        else:
+            better = {"higher": change > 0, "lower": change < 0}.get(r.direction)
         trend = (
             "unchanged"
-            if change == 0
+            if change == 0 or (parity and better is None)
             else "no direction"
             if better is None
             else ("improved" if better else "worsened")
