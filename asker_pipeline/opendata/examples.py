@@ -2,6 +2,12 @@
 figures, in exactly the shape of a PxWebApi v2 JSON-stat2 response, labelled as example data in
 ``label``, ``note``, ``extension.asker_pipeline`` and (through it) every value's provenance.
 
+The figures come from two tables here: inhabitants per region code (``EXAMPLE_POPULATION``) and
+the rates behind each KPI (``EXAMPLE_RATES``); every count is derived from them, so the KPIs the
+pipeline computes from the snapshots come back as those rates. The example workbooks take their
+values for the same KPIs from ``example_kpi_values`` (the same arithmetic), so the two sources
+agree (tests/test_example_data.py checks it by reading both).
+
 Regenerate with ``python -m asker_pipeline.opendata.examples [sources_dir]``. A refresh
 (``ASKER_OPENDATA_REFRESH=1``) replaces them with real responses."""
 
@@ -9,11 +15,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from asker_pipeline.opendata import jsonstat
-from asker_pipeline.opendata.registry import REGISTRY_FILE, Registry, Series, load_registry
+from asker_pipeline.opendata.registry import (
+    REGISTRY_FILE,
+    KpiFormula,
+    Registry,
+    Series,
+    load_registry,
+)
 from asker_pipeline.opendata.snapshots import EXAMPLE_LABEL, with_provenance, write_snapshot
 from asker_pipeline.paths import SOURCES_DIR
 from asker_pipeline.reference.municipalities import MunicipalityHistory, load_municipalities
@@ -38,92 +51,153 @@ EXAMPLE_POPULATION = {
     },
     2024: {"3203": 98500, "3201": 130800, "5001": 214600, "1103": 149000, "1508": 58400},
 }
-#: Invented shares of population per series (Asker and Bærum a little more educated, etc.).
-_SHARES = {
-    "households": 0.45,
-    "labour_force_15_74": 0.55,
-    "labour_force_15_24": 0.07,
-    "employed_total": 0.53,
-    "higher_education_persons": 0.40,
-}
-_RATES = {  # share of the matching labour force / employment
-    "unemployed_15_74": ("labour_force_15_74", 0.021),
-    "unemployed_15_24": ("labour_force_15_24", 0.032),
-    "employed_tourism": ("employed_total", 0.045),
-    "employed_ict": ("employed_total", 0.052),
-}
-_AKERSHUS = {"0220", "0627", "0628", "0219", "3203", "3201"}
 
 
-def _population(code: str, year: int, history: MunicipalityHistory) -> float:
+class Rates(NamedTuple):
+    """Invented rates for one region code and year, all in percent."""
+
+    unemployed: float  # registered unemployed / labour force, 15-74
+    youth: float  # the same, 15-24
+    tourism: float  # employed in NACE 55, 56, 79 / all employed
+    ict: float  # employed in NACE 61-63 / all employed
+    higher_education: float  # persons 16+ with higher education / all inhabitants
+    low_income: float  # persistent low income, as published per municipality
+
+
+#: Invented rates per code and year. Stavanger and Ålesund 2019 are set so that the sums over
+#: their 2019 codes come out at their published U4SSC figures (Stavanger: unemployment 2.74,
+#: tourism 6.33, ICT 3.22; Ålesund: 2.16, 2.25, 3.90, 1.25), and former Asker's (0220) low
+#: income near its published poverty rate (4.27 %): the workbooks cite those figures, and
+#: example data that contradicted them would not be believable.
+EXAMPLE_RATES: dict[int, dict[str, Rates]] = {
+    2019: {
+        "0220": Rates(1.80, 2.00, 3.30, 6.90, 41.0, 4.4),
+        "0627": Rates(2.10, 2.60, 2.90, 5.20, 30.0, 5.6),
+        "0628": Rates(2.40, 3.10, 2.60, 3.40, 24.0, 6.8),
+        "0219": Rates(1.75, 2.10, 3.60, 7.30, 41.5, 5.9),
+        "5001": Rates(2.00, 2.30, 4.60, 4.60, 36.0, 8.7),
+        "5030": Rates(1.70, 2.20, 2.80, 2.90, 27.0, 5.2),
+        "1103": Rates(2.78, 2.45, 6.45, 3.35, 32.5, 8.2),
+        "1141": Rates(2.00, 2.00, 4.20, 1.20, 22.0, 6.1),
+        "1142": Rates(1.90, 2.10, 4.00, 1.50, 24.0, 5.4),
+        "1504": Rates(2.20, 2.25, 4.10, 1.42, 26.0, 7.2),
+        "1523": Rates(2.00, 2.30, 3.00, 0.70, 19.0, 6.0),
+        "1529": Rates(1.90, 2.10, 2.80, 0.80, 21.0, 5.5),
+        "1534": Rates(2.20, 2.30, 3.60, 0.90, 18.0, 6.3),
+        "1546": Rates(1.80, 2.00, 3.50, 0.50, 16.0, 6.6),
+    },
+    2024: {
+        "3203": Rates(1.75, 2.10, 3.40, 7.00, 38.0, 5.3),
+        "3201": Rates(1.70, 2.05, 3.80, 7.60, 43.0, 6.1),
+        "5001": Rates(2.05, 2.40, 4.80, 4.90, 37.5, 9.0),
+        "1103": Rates(2.10, 2.50, 5.90, 3.60, 34.0, 8.6),
+        "1508": Rates(1.90, 2.20, 4.10, 1.50, 27.5, 7.4),
+    },
+}
+#: Series that are a share of the population, and that share.
+_OF_POPULATION = {"labour_force_15_74": 0.55, "labour_force_15_24": 0.07, "employed_total": 0.52}
+#: Series that are a rate (a ``Rates`` field) of another series.
+_OF_SERIES = {
+    "unemployed_15_74": ("labour_force_15_74", "unemployed"),
+    "unemployed_15_24": ("labour_force_15_24", "youth"),
+    "employed_tourism": ("employed_total", "tourism"),
+    "employed_ict": ("employed_total", "ict"),
+    "higher_education_persons": ("population", "higher_education"),
+}
+#: How a series' total splits over the selected categories (NACE, education level), roughly as
+#: employment splits in Norway; a category not listed gets an equal share.
+_CATEGORY_SHARES = {
+    "55": 0.30,
+    "56": 0.60,
+    "79": 0.10,
+    "61": 0.15,
+    "62": 0.70,
+    "63": 0.15,
+    "03a": 0.62,
+    "04a": 0.38,
+}
+#: Persons per household: 2.1 plus a tenth per (last digit of the code mod 4), so 2.1-2.4.
+_HOUSEHOLD_SIZE = 2.1
+#: The one cell suppressed for confidentiality (a small count): ``:`` in the snapshot.
+CONFIDENTIAL = ("unemployed_15_24", "1142", 2019)
+
+
+def _population(code: str, year: int, history: MunicipalityHistory) -> int:
+    """Inhabitants of a code, or of a K-code (today's boundaries: Ålesund 1508 without Haram)."""
     if code.startswith("K-"):
         current = code[2:]
         parts = [c for c in history.predecessors(current, year) if c != "1534" or current != "1508"]
-        return float(sum(EXAMPLE_POPULATION[year][c] for c in parts))
-    return float(EXAMPLE_POPULATION[year][code])
+        return sum(EXAMPLE_POPULATION[year][c] for c in parts)
+    return EXAMPLE_POPULATION[year][code]
 
 
-def example_value(series: Series, code: str, year: int, history: MunicipalityHistory) -> float:
-    """A deterministic invented value for one region and year."""
+def series_total(series_id: str, code: str, year: int, history: MunicipalityHistory) -> float:
+    """The invented value of one series for one region code and year (all categories)."""
     pop = _population(code, year, history)
-    bias = 1.0 + (int(code[-2:]) % 7) / 40 + (0.03 if year == 2024 else 0.0)
-    if series.id == "population":
-        return pop
-    if series.id == "low_income_share":
-        return round(7.5 + (int(code[-2:]) % 5) * 0.6 - (0.4 if year == 2024 else 0.0), 1)
-    if series.id in _SHARES:
-        share = _SHARES[series.id] * (
-            1.25 if series.id == "higher_education_persons" and code in _AKERSHUS else 1
-        )
-        return float(round(pop * share * bias))
-    base, rate = _RATES[series.id]
-    base_value = pop * _SHARES[base]
-    rate *= 1.5 if series.id == "employed_ict" and code in _AKERSHUS else 1
-    rate *= 0.8 + (int(code[-1]) % 4) / 10 - (0.05 if year == 2024 else 0.0)
-    return float(round(base_value * rate * bias))
+    if series_id == "population":
+        return float(pop)
+    if series_id == "households":
+        return float(round(pop / (_HOUSEHOLD_SIZE + (int(code[-1]) % 4) / 10)))
+    if series_id == "low_income_share":
+        return EXAMPLE_RATES[year][code].low_income
+    if series_id in _OF_POPULATION:
+        return float(round(pop * _OF_POPULATION[series_id]))
+    base, field = _OF_SERIES[series_id]
+    rate = getattr(EXAMPLE_RATES[year][code], field)
+    return float(round(series_total(base, code, year, history) * rate / 100))
 
 
-def _weight(series: Series, combo: dict[str, str], n: int) -> float:
-    """How one selected category's share of the series is invented (labour force = employed
-    A.01 + unemployed A.09, consistent with the unemployed series)."""
-    if n == 1:
-        return 1.0
+def _split(
+    series: Series,
+    total: float,
+    combo: dict[str, str],
+    code: str,
+    year: int,
+    history: MunicipalityHistory,
+) -> float:
+    """One selected category's part of a series' total; the parts add up to the total exactly
+    (labour force = employed A.01 + registered unemployed A.09, as in the unemployed series)."""
     if series.id.startswith("labour_force"):
-        rate = _RATES[series.id.replace("labour_force", "unemployed")][1]
-        return rate if combo["HovArbStyrkStatus"] == "A.09" else 1 - rate
-    return 1 / n
+        unemployed = series.id.replace("labour_force", "unemployed")
+        part = series_total(unemployed, code, year, history)
+        return part if combo.get("HovArbStyrkStatus") == "A.09" else total - part
+    for variable, code_value in combo.items():
+        codes = series.selection[variable]
+        if len(codes) > 1:
+            shares = [_CATEGORY_SHARES.get(c, 1 / len(codes)) for c in codes]
+            position = codes.index(code_value)
+            parts = [round(total * s) for s in shares[:-1]]
+            parts.append(total - sum(parts))
+            return float(parts[position])
+    return total
 
 
 def example_response(series: Series, registry: Registry, history: MunicipalityHistory) -> dict:
     query = series.query(history, registry.years, registry.lang)
     regions = query.selection[series.region_variable]
+    other = [(var, codes) for var, codes in series.selection.items()]
     rows = []
     for code in regions:
-        for year in registry.years:
-            valid = code.startswith("K-") or history.is_valid(code, year)
-            value = example_value(series, code, year, history) if valid else None
-            symbol = "" if valid else ".."
-            if series.id == "unemployed_15_24" and code == "1142" and year == 2019:
-                value, symbol = None, ":"  # a small count suppressed for confidentiality
-            row = {
-                series.region_variable: code,
-                series.time_variable: str(year),
-                "value": value,
-                "symbol": symbol,
-            }
-            rows.append(row)
-    base = pd.DataFrame(rows)
-    frames = []
-    other = list(series.selection.items())
-    combos = list(pd.MultiIndex.from_product([codes for _, codes in other]))
-    for combo in combos:
-        part = base.copy()
-        for (var, _), code in zip(other, combo, strict=False):
-            part[var] = code
-        weight = _weight(series, dict(zip([v for v, _ in other], combo, strict=False)), len(combos))
-        part["value"] = [None if pd.isna(v) else round(v * weight, 1) for v in part["value"]]
-        frames.append(part)
-    frame = pd.concat(frames, ignore_index=True)
+        for combo_codes in pd.MultiIndex.from_product([codes for _, codes in other]):
+            combo = dict(zip([var for var, _ in other], combo_codes, strict=True))
+            for year in registry.years:
+                valid = code.startswith("K-") or history.is_valid(code, year)
+                value, symbol = None, ".."
+                if (series.id, code, year) == CONFIDENTIAL:
+                    symbol = ":"  # a small count suppressed for confidentiality
+                elif valid:
+                    total = series_total(series.id, code, year, history)
+                    value, symbol = _split(series, total, combo, code, year, history), ""
+                rows.append(
+                    {
+                        series.region_variable: code,
+                        **combo,
+                        series.time_variable: str(year),
+                        "value": value,
+                        "symbol": symbol,
+                    }
+                )
+    frame = pd.DataFrame(rows)
     order = [series.region_variable] + [var for var, _ in other] + [series.time_variable]
     dims = {
         series.region_variable: {
@@ -174,6 +248,33 @@ def example_response(series: Series, registry: Registry, history: MunicipalityHi
         },
     )
     return with_provenance(doc, registry.provider, query.describe(), None, is_example=True)
+
+
+def _area_value(formula: KpiFormula, codes: tuple[str, ...], year: int, history) -> float:
+    def total(series_id: str) -> float:
+        return sum(series_total(series_id, c, year, history) for c in codes)
+
+    if formula.denominator is None:  # a published share: weighted by inhabitants
+        weights = [series_total("population", c, year, history) for c in codes]
+        shares = [series_total(formula.numerator, c, year, history) for c in codes]
+        return sum(w * s for w, s in zip(weights, shares, strict=True)) / sum(weights)
+    return total(formula.numerator) / total(formula.denominator) * formula.scale
+
+
+def example_kpi_values(
+    codes: tuple[str, ...], year: int, sources_dir: Path = SOURCES_DIR
+) -> dict[tuple[str, str], float]:
+    """Every registry KPI for the area of ``codes`` in a snapshot year, from the same invented
+    figures as the snapshots: what the pipeline computes from them for that area (a published
+    share over several codes is weighted by inhabitants here; the pipeline leaves it missing)."""
+    registry = load_registry(sources_dir / REGISTRY_FILE)
+    history = load_municipalities()
+    return {(f.kpi_code, f.data_point): _area_value(f, codes, year, history) for f in registry.kpis}
+
+
+def example_population(codes: tuple[str, ...], year: int) -> int:
+    """Invented inhabitants of the area of ``codes`` in a snapshot year."""
+    return sum(EXAMPLE_POPULATION[year][c] for c in codes)
 
 
 def write_examples(sources_dir: Path = SOURCES_DIR) -> list[Path]:
