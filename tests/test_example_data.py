@@ -13,13 +13,11 @@ import re
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from asker_pipeline.build import materialize_everything
 from asker_pipeline.opendata import examples as opendata_examples
 from asker_pipeline.opendata.kpis import (
     harmonised_series,
@@ -32,7 +30,6 @@ from asker_pipeline.paths import SOURCES_DIR
 from asker_pipeline.quality.outcomes import plausibility_outcomes
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.resources import ProjectFiles, build_resources
 from asker_pipeline.spreadsheets import examples
 from asker_pipeline.spreadsheets.layout import KPI_SHEET, METADATA_SHEET
 from asker_pipeline.spreadsheets.read import ReadContext, read_workbook
@@ -318,25 +315,13 @@ def _cells(path: Path) -> dict[str, list]:
 # -- the example run ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def example_run(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("example_run")
-    warehouse = folder / "warehouse.duckdb"
-    files = ProjectFiles(sources_dir=str(SOURCES_DIR), exports_dir=str(folder / "exports"))
-    results = materialize_everything(
-        dg.DagsterInstance.ephemeral(), build_resources(warehouse=str(warehouse), files=files)
-    )
-    assert all(r.success for r in results)
-    return warehouse
-
-
 def _rows(frame: pd.DataFrame) -> set[tuple]:
     columns = ["municipality_code", "year", "kpi_code", "data_point"]
     return set(frame[columns].astype({"year": int}).itertuples(index=False, name=None))
 
 
 def test_the_example_run_warns_only_on_the_deliberate_mistakes(example_run):
-    with duckdb.connect(str(example_run), read_only=True) as conn:
+    with duckdb.connect(str(example_run.warehouse), read_only=True) as conn:
         staging = conn.execute("SELECT * FROM staging.kpi_values").df()
         report = conn.execute(
             "SELECT rule, severity, municipality_code, outcome FROM quality.data_quality_report"
@@ -353,7 +338,7 @@ def test_the_example_run_warns_only_on_the_deliberate_mistakes(example_run):
 
 
 def test_the_example_run_quarantines_only_the_deliberate_mistake(example_run):
-    with duckdb.connect(str(example_run), read_only=True) as conn:
+    with duckdb.connect(str(example_run.warehouse), read_only=True) as conn:
         quarantine = conn.execute("SELECT * FROM raw.spreadsheet_quarantine").df()
     found = set()
     for row in quarantine.itertuples():

@@ -78,7 +78,10 @@ def test_recompute_fills_the_computed_rows_and_says_where_the_numbers_came_from(
     assert row["target"] == "2.2"  # fewer than 5 peers in 2023: the mean of all 4
     assert row["lower_bound"] == "2.7" and row["target_method"] == "ratio"
     assert row["peer_year"] == "2023" and row["certainty"] == "example data"
-    assert "4 of 4 reported in 2023" in row["peer_set"] and "Asker" in row["peer_set"]
+    assert (
+        "4 of 4 reported in 2019–2023 (latest value each)" in row["peer_set"]
+        and "Asker" in row["peer_set"]
+    )
     assert row["target_source"].startswith(tp.EXAMPLE_NOTICE)
     assert "--year 2023" in row["target_source"]
     too_few = after.loc[("EC: I: T: 6A", "main")]
@@ -114,3 +117,26 @@ def test_the_command_freezes_valid_targets_and_check_reports_changes(tmp_path, c
 def test_the_command_names_a_missing_warehouse(tmp_path):
     with pytest.raises(FileNotFoundError, match="make run"):
         tp.main(["--warehouse", str(tmp_path / "none.duckdb"), "--check"])
+
+
+def test_each_peer_counts_with_its_latest_value_in_the_window():
+    """As the SDR takes each country's latest available year: a peer that reported only in 2020
+    counts; one whose only value is older than the window does not; a newer value replaces an
+    older one of the same peer."""
+    targets = read_csv(ASSETS_DIR / "targets.csv")
+    directions = {k: "higher" for k in zip(targets["kpi_code"], targets["data_point"], strict=True)}
+    codes = list(PEERS)
+    rows = [
+        value_row(codes[0], 2023, "EC: I: T: 6A", "main", 90.0, "per_100k_inhabitants"),
+        value_row(codes[0], 2021, "EC: I: T: 6A", "main", 10.0, "per_100k_inhabitants"),
+        value_row(codes[1], 2020, "EC: I: T: 6A", "main", 60.0, "per_100k_inhabitants"),
+        value_row(codes[2], 2019, "EC: I: T: 6A", "main", 30.0, "per_100k_inhabitants"),
+        value_row(codes[3], 2017, "EC: I: T: 6A", "main", 500.0, "per_100k_inhabitants"),
+    ]
+    values = pd.DataFrame(rows).assign(is_example=True)
+    out = tp.recompute(targets, values, directions, PEERS, 2023).set_index(
+        ["kpi_code", "data_point"]
+    )
+    row = out.loc[("EC: I: T: 6A", "main")]
+    assert row["target"] == "60"  # (90 + 60 + 30) / 3: not 10 (older), not 500 (too old)
+    assert "3 of 4 reported in 2019–2023" in row["peer_set"]

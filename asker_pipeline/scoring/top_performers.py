@@ -50,8 +50,11 @@ RULE = (
     "Lafortune et al. 2018, 'SDG Index and Dashboards - Detailed methodological paper', "
     "section 1.6; the 'top 5' wording is recalled, the SDR 2025 codebook reads 'Average of best "
     "performers'), computed by `python -m asker_pipeline.scoring.top_performers --year {year}` "
-    "from staging.kpi_values (selected, reported values)"
+    "from staging.kpi_values (selected, reported values; each municipality's latest value in "
+    "{first}–{year}, as the SDR takes each country's latest available year)"
 )
+#: How many years back a municipality's latest value may be (the SDR's latest available year).
+WINDOW_YEARS = 4
 
 
 class NotEnoughPeers(ValueError):
@@ -114,12 +117,19 @@ def recompute(
 ) -> pd.DataFrame:
     """The rows of targets.csv (text columns, as read) with the computed top-performers rows
     filled in from ``values`` (municipality_code, year, kpi_code, data_point, value, is_example:
-    selected, reported values) of the ``peers`` (code -> name) in ``year``. Other rows are kept."""
+    selected, reported values) of the ``peers`` (code -> name): each peer's latest value in the
+    ``WINDOW_YEARS`` up to ``year``. Other rows are kept."""
     out = targets.copy()
-    in_year = values[(values["year"] == year) & values["municipality_code"].isin(peers)]
+    first = year - WINDOW_YEARS
+    window = values[
+        values["year"].between(first, year) & values["municipality_code"].isin(peers)
+    ].sort_values("year")
+    in_year = window.drop_duplicates(
+        ["municipality_code", "kpi_code", "data_point"], keep="last"
+    )
     by_point = {key: g for key, g in in_year.groupby(["kpi_code", "data_point"], sort=False)}
     names = ", ".join(peers.values())
-    rule = RULE.format(top=top, year=year)
+    rule = RULE.format(top=top, year=year, first=first)
     for i, row in out.iterrows():
         if row["target_kind"] != TOP_PERFORMERS or row["certainty"] not in COMPUTED:
             continue
@@ -127,7 +137,7 @@ def recompute(
         group = by_point.get(key, in_year.iloc[0:0])
         # no peer value: the row waits for data from the same source as the others
         example = bool((group if len(group) else in_year)["is_example"].any())
-        reported = f"{len(group)} of {len(peers)} reported in {year}"
+        reported = f"{len(group)} of {len(peers)} reported in {first}–{year} (latest value each)"
         out.loc[i, ["peer_year", "certainty"]] = [
             str(year),
             "example data" if example else "computed",

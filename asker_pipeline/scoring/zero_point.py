@@ -155,8 +155,10 @@ def coverage(zero: pd.DataFrame) -> pd.DataFrame:
 def target_coverage(zero: pd.DataFrame) -> pd.DataFrame:
     """Per kind of target (U4SSC, SDG/UN, EU/EEA, WHO, Norwegian national, top performers, no
     target): data points, reported, scored, how many of them use a target computed from example
-    data, and the kind's points ÷ (4 × n). Every kind is listed, also when it has no rows."""
+    data, and the kind's points ÷ (4 × n). Every kind is listed, also when it has no rows. A row
+    of a kind that has no number (a top-performers rule with too few peers) counts as no target."""
     kinds = zero["target_kind"].astype("string").fillna(NO_TARGET)
+    kinds = kinds.where(zero["has_target"].astype(bool), NO_TARGET)
     example = zero["target_certainty"].astype("string").fillna("") == "example data"
     rows = []
     for kind in (*KINDS, NO_TARGET):
