@@ -8,6 +8,8 @@ import dagster as dg
 import pandas as pd
 
 from asker_pipeline.exports.benchmark import benchmark_data
+from asker_pipeline.exports.dictionary import FILE as DICTIONARY
+from asker_pipeline.exports.dictionary import dictionary_bytes
 from asker_pipeline.exports.files import remove_stale
 from asker_pipeline.exports.manifest import export_versions
 from asker_pipeline.filesystem import write_bytes_atomic
@@ -30,7 +32,8 @@ MART_KEYS = [t.asset_key for t in EXPORTED]
 def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     """One Parquet file per marts table (exports/parquet/<table>.parquet), rows in a fixed order,
     with KPI data points (names, unit, direction, target), unit labels and versions in the schema
-    metadata (``asker.*`` keys)."""
+    metadata (``asker.*`` keys) and every column's description in its field metadata; and
+    data_dictionary.csv (every exported column in bokmål and English)."""
     from asker_pipeline.exports import parquet  # pyarrow: imported when exporting, not on load
 
     catalogue = load_catalogue()
@@ -46,13 +49,15 @@ def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
             arrow = conn.sql(f"SELECT * FROM {table.name} ORDER BY ALL").to_arrow_table()
             meta = parquet.kpi_metadata(arrow.to_pandas(), points, catalogue.units)
             path = folder / f"{table.name.split('.')[1]}.parquet"
-            write_bytes_atomic(path, parquet.parquet_bytes(arrow, table.name, meta, versions))
+            write_bytes_atomic(path, parquet.parquet_bytes(arrow, table, meta, versions))
             written[path] = arrow.num_rows
     removed = remove_stale(folder, "*.parquet", set(written))
+    exported = [t for t in tables.TABLES.values() if t.exported]
+    dictionary_path = write_bytes_atomic(root / DICTIONARY, dictionary_bytes(exported))
     listing = pd.DataFrame({"file": [p.name for p in written], "rows": list(written.values())})
     return dg.MaterializeResult(
         metadata={
-            **files_metadata(list(written), root),
+            **files_metadata([*written, dictionary_path], root),
             "table_rows": dg.MetadataValue.md(listing.to_markdown(index=False)),
             "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "parquet")),
             "removed_stale": ", ".join(removed) or "none",
