@@ -113,4 +113,38 @@ def excel_exports(config: ExcelConfig, warehouse: Warehouse) -> dg.MaterializeRe
     )
 
 
-defs = dg.Definitions(assets=[parquet_exports, excel_exports])
+@dg.asset(
+    key=["exports", "factsheets"],
+    deps=MART_KEYS,
+    group_name=GROUP,
+    kinds={"html", "duckdb"},
+)
+def factsheet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
+    """A one-page factsheet per municipality (exports/factsheets/factsheet_<code>.html), in
+    bokmål: dimension scores with a chart, then every KPI data point with its value, target, band
+    colour and the network median. Self-contained (inline CSS and SVG), printable on A4."""
+    from asker_pipeline.exports import factsheet  # jinja2 and matplotlib: only when exporting
+
+    root = warehouse.exports_path()
+    folder = root / "factsheets"
+    network = load_municipalities().municipalities
+    catalogue = load_catalogue()
+    points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
+    written = []
+    with warehouse.get_connection() as conn:
+        versions = export_versions(conn)
+        for code in network["code"]:
+            html = factsheet.factsheet_html(benchmark_data(conn, code, versions), points)
+            written.append(write_bytes_atomic(folder / factsheet.file_name(code), html.encode()))
+    removed = remove_stale(folder, "*.html", set(written))
+    return dg.MaterializeResult(
+        metadata={
+            **files_metadata(written, root),
+            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "factsheets")),
+            "removed_stale": ", ".join(removed) or "none",
+            **versions,
+        }
+    )
+
+
+defs = dg.Definitions(assets=[parquet_exports, excel_exports, factsheet_exports])

@@ -198,7 +198,8 @@ def zero_point_measurement(config: BaselineConfig, warehouse: Warehouse):
 
 
 def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]:
-    """Dimension and category scores as markdown tables, and a bar chart of category scores."""
+    """Dimension and category scores as markdown tables, and as bar charts (PNG images in the
+    markdown, drawn by ``charts``, which imports matplotlib only now, never at load)."""
     dims = []
     for dim, g in zero.groupby("dimension_code", sort=True):
         r = method.rollup(g["points"])
@@ -227,13 +228,18 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
             "band",
         ]
     ]
-    chart = charts.bar_chart(
-        list(cover["category_node"]),
+    dimension_chart = charts.score_chart(
+        [d["dimension"] for d in dims],
+        [None if d["percent"] == "n/a" else d["percent"] for d in dims],
+        [None if d["band"] == "not scored" else d["band"] for d in dims],
+        axis_label="% of maximum points",
+    )
+    category_chart = charts.score_chart(
+        [f"{node} {name}" for node, name in zip(cover["category_node"], cover["category_en"], strict=True)],
         list(cover["percent"]),
-        [
-            f"{n} of {t} scored"
-            for n, t in zip(cover["n_scored"], cover["n_data_points"], strict=True)
-        ],
+        list(cover["band_label"]),
+        axis_label="% of maximum points",
+        width=7.5,
     )
     r = method.rollup(zero["points"])
     return {
@@ -242,7 +248,11 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         "not_reported": int((zero["status"] != "reported").sum()),
         "dimension_scores": dg.MetadataValue.md(markdown_table(pd.DataFrame(dims))),
         "category_scores": dg.MetadataValue.md(markdown_table(categories)),
-        "category_chart": dg.MetadataValue.md(chart),
+        "score_chart": dg.MetadataValue.md(
+            charts.markdown_image(dimension_chart, "Dimension scores")
+            + "\n\n"
+            + charts.markdown_image(category_chart, "Category scores")
+        ),
     }
 
 

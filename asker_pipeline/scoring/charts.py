@@ -95,9 +95,10 @@ def _draw(labels, percents, bands, medians, subject, median_label, axis_label, w
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if subject or medians is not None:
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
-                  frameon=False, fontsize=8)
-    fig.tight_layout(pad=0.4)
+        fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=8)
+        fig.tight_layout(pad=0.4, rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
+    else:
+        fig.tight_layout(pad=0.4)
     return fig
 
 
