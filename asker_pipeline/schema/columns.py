@@ -102,16 +102,22 @@ KPI_NAME_NB = _col(
     "Indikator", "KPI (Norwegian)", "Indikatorens navn på bokmål.",
 )
 DATA_POINT_NAME_EN = _col(
-    "data_point_name_en", "VARCHAR", "Data point name in English.",
-    "Datapunkt (engelsk)", "Data point name", "Datapunktets navn på engelsk.",
+    "data_point_name_en", "VARCHAR",
+    "Data point name in English: the KPI's name, and which data point where it has several.",
+    "Indikator og datapunkt (engelsk)", "KPI and data point",
+    "Indikatorens navn på engelsk, og hvilket datapunkt når den har flere.",
 )
 DATA_POINT_NAME_NB = _col(
-    "data_point_name_nb", "VARCHAR", "Data point name in Norwegian (bokmål).",
-    "Datapunktnavn", "Data point name (Norwegian)", "Datapunktets navn på bokmål.",
+    "data_point_name_nb", "VARCHAR",
+    "Data point name in Norwegian (bokmål): the KPI's name, and which data point where it has "
+    "several.",
+    "Indikator og datapunkt", "KPI and data point (Norwegian)",
+    "Indikatorens navn på bokmål, og hvilket datapunkt når den har flere.",
 )
 KPI_TYPE = _col(
     "kpi_type", "VARCHAR", "core or advanced (U4SSC's C and A suffix).",
-    "Type", "Type", "Kjerne (core) eller avansert (advanced) indikator.", values="kpi_type",
+    "Type", "Type", "Kjerneindikator eller avansert indikator (C eller A sist i koden).",
+    values="kpi_type",
 )
 UNIT = _col(
     "unit", "VARCHAR",

@@ -261,7 +261,6 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
     next_row = text_rows(ws, rows, 3, (24, 110))
     top = next_row + 1
     safe_write(ws, top, 1, t("glossary_label")).font = TITLE_FONT
-    other = "en" if language == "nb" else "nb"
     seen, glossary = set(), []
     for f in shown:
         if f.header or (f.column or f.key) in seen or (f.column or f.key) not in VOCABULARY:
@@ -269,11 +268,7 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
         column = f.schema
         seen.add(column.name)
         glossary.append(
-            (
-                f.title(language),
-                f"{column.label_en if other == 'en' else column.label_nb} – "
-                + (column.description_nb if language == "nb" else column.description),
-            )
+            (f.title(language), column.description_nb if language == "nb" else column.description)
         )
     text_rows(ws, glossary, top + 1, (24, 110))
     ws.column_dimensions["A"].width = 28
