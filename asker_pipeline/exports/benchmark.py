@@ -105,12 +105,10 @@ def _rollups(conn, codes: list[str], year: int | None, levels: tuple[str, ...], 
            WHERE r.municipality_code = ? AND r.year = ? AND list_contains(?, r.level)""",
         [codes, code, year, list(levels)],
     ).df()
-    dimension = frame["node_code"].str.split(":").str[0]
-    order = frame.assign(_d=dimension, _l=frame["level"].map({lv: i for i, lv in enumerate(levels)}))
-    return (
-        order.sort_values(["_d", "_l", "node_code"], kind="stable")
-        .drop(columns=["_d", "_l"])
-        .reset_index(drop=True)
+    # Dimensions first, then sub-dimensions: the overview charts the dimension rows.
+    order = frame.assign(_l=frame["level"].map({lv: i for i, lv in enumerate(levels)}))
+    return order.sort_values(["_l", "node_code"], kind="stable").drop(columns="_l").reset_index(
+        drop=True
     )
 
 

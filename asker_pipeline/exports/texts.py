@@ -26,7 +26,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_example": "Alle verdiene er kommunens egne eller hentet fra åpne data.",
         "zero_point_line": "Nullpunktet (basisår {year}, utgave {release}): {percent} % av "
         "maksimal poengsum, {reported} av {points} datapunkter rapportert.",
-        "chart_dimensions": "Dimensjoner og underdimensjoner: {name} og medianen i nettverket",
+        "chart_dimensions": "Dimensjoner: {name} og medianen i nettverket",
         "chart_categories": "Kategorier: {name} og medianen i nettverket",
         "series_median": "Median i nettverket",
         "axis_percent": "Prosent av maks poengsum",
@@ -97,7 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_example": "Every value is the municipality's own or from open data.",
         "zero_point_line": "The zero point (baseline year {year}, release {release}): {percent} % "
         "of the maximum points, {reported} of {points} data points reported.",
-        "chart_dimensions": "Dimensions and sub-dimensions: {name} and the network median",
+        "chart_dimensions": "Dimensions: {name} and the network median",
         "chart_categories": "Categories: {name} and the network median",
         "series_median": "Network median",
         "axis_percent": "Percent of maximum points",

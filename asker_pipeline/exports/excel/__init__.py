@@ -73,7 +73,7 @@ def build_workbook(data: BenchmarkData, language: str = "nb") -> openpyxl.Workbo
             footer,
             t("page"),
             title_rows=None if key in ("sheet_overview", "sheet_readme") else "1:1",
-            one_page=key == "sheet_overview",
+            one_page=key in ("sheet_overview", "sheet_readme"),
         )
     wb.active = 0
     wb.properties.creator = "asker-pipeline"

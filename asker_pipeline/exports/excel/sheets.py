@@ -31,7 +31,7 @@ from asker_pipeline.scoring import method
 NOTICE_FILL = PatternFill("solid", fgColor="FCE4D6")
 TITLE_FONT = Font(bold=True, size=14)
 OVERVIEW_TOP = 6  # header row of the overview table
-OVERVIEW_ZOOM = 85
+OVERVIEW_ZOOM = 80
 
 # Columns other branches add show up by themselves (``optional``): a value under review
 # (under_review / review_reason), and, on the comparison, issue 13's rank interval and national
@@ -64,19 +64,19 @@ def category_fields(language: str) -> list[Field]:
 def kpi_fields(language: str) -> list[Field]:
     return [
         Field("kpi_code"),
-        Field(_name(language, "data_point_name"), max_width=50),
+        Field(_name(language, "data_point_name"), max_width=60),
         Field("year"),
         Field("value"),
-        Field("unit", max_width=20),
+        Field("unit", max_width=24),
         Field("direction"),
         Field("target"),
-        Field("target_kind", max_width=16),
+        Field("target_kind", max_width=18),
         Field("percent_of_target"),
         Field("percent_of_target_uncapped"),
         Field("points"),
         Field("band_label"),
-        Field("not_scored_reason", max_width=20),
-        Field("source", column="source_ref", max_width=32),
+        Field("not_scored_reason", max_width=24),
+        Field("source", column="source_ref", max_width=40),
         Field("is_example"),
         *REVIEW,
     ]
@@ -89,8 +89,8 @@ def comparison_fields(data: BenchmarkData, language: str) -> list[Field]:
     ]
     return [
         Field("kpi_code"),
-        Field(_name(language, "data_point_name"), max_width=50),
-        Field("unit", max_width=20),
+        Field(_name(language, "data_point_name"), max_width=60),
+        Field("unit", max_width=24),
         Field("direction"),
         Field("year"),
         *peers,
@@ -117,7 +117,7 @@ def not_reported_fields(language: str) -> list[Field]:
 
 
 QUALITY_FIELDS = [
-    Field("rule", max_width=45),
+    Field("rule", max_width=55),
     Field("severity"),
     Field("outcome"),
     Field("failing_rows"),
@@ -209,14 +209,16 @@ def overview_sheet(ws, data: BenchmarkData, labels: Labels, language: str, categ
         cell.fill = band_fill(band.label)
     ws.freeze_panes = None
     ws.sheet_view.zoomScale = OVERVIEW_ZOOM
-    if last >= first:
+    dimensions = data.overview[data.overview["level"] == "dimension"]
+    if len(dimensions):
         dims = score_bars(
             ws, keys.index(_name(language)) + 1, keys.index("percent") + 1,
-            keys.index("peer_median") + 1, OVERVIEW_TOP, last, list(data.overview["band_label"]),
-            text(language, "chart_dimensions", name=data.name), data.name,
-            text(language, "axis_percent"), width_cm=19.5, height_cm=3.0 + 0.8 * (last - first + 1),
+            keys.index("peer_median") + 1, OVERVIEW_TOP, OVERVIEW_TOP + len(dimensions),
+            list(dimensions["band_label"]), text(language, "chart_dimensions", name=data.name),
+            data.name, text(language, "axis_percent"), width_cm=16,
+            height_cm=3.2 + 1.0 * len(dimensions),
         )
-        ws.add_chart(dims, f"A{legend_row + len(method.BANDS) + 1}")
+        ws.add_chart(dims, f"A{legend_row}")
     if len(data.categories):
         cat_keys = [f.key for f in category_fields(language)]
         n = len(data.categories)
@@ -294,4 +296,7 @@ def quality_frame(data: BenchmarkData, labels: Labels, language: str) -> pd.Data
     frame["first_failure"] = [
         failure_text(f, labels, language) for f in frame["first_failure"]
     ]
-    return frame
+    # Findings first, then the rules in the reader's alphabet.
+    frame["_passed"] = frame["outcome"] == "pass"
+    frame["_rule"] = [labels.label("quality_rule", r, language) for r in frame["rule"]]
+    return frame.sort_values(["_passed", "_rule"], kind="stable").drop(columns=["_passed", "_rule"])
