@@ -89,7 +89,7 @@ def _draw(labels, percents, bands, medians, subject, median_label, axis_label, w
     ax.set_xlim(0, 108)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_yticks(rows, list(labels))
-    ax.set_xticks([0, 33, 66, 95, 100], ["0", "33", "66", "95", ""])
+    ax.set_xticks([0, 33, 66, 95, 100], ["0", "33", "66", "95", "100"])
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(axis_label, fontsize=8)
     for side in ("top", "right"):
