@@ -1,6 +1,7 @@
-"""The exports asset group: Parquet per mart table and Excel benchmark workbooks, written into the
-run's export folder and published with the warehouse at the end of the run, sealed with
-manifest.json (``manifest.py``). Keys are ``["exports", ...]``: they are files, not tables."""
+"""The exports asset group: Parquet per mart table with the data dictionary, Excel benchmark
+workbooks and factsheets, written into the run's export folder and published with the warehouse
+at the end of the run, sealed with manifest.json (``manifest.py``). Keys are ``["exports", ...]``:
+they are files, not tables."""
 
 from pathlib import Path
 

@@ -67,16 +67,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "versions": "KPI-katalog {catalogue_version}, mål {targets_version}, metode "
         "{method_version}, nullpunktsutgave {baseline_release_id}.",
         "glossary_label": "Ordliste: kolonnene i denne filen",
-        "glossary_term": "Kolonne",
-        "glossary_other": "English",
-        "glossary_meaning": "Betydning",
         "not_reported_subject": "Datapunkter uten rapportert verdi i nullpunktets basisår.",
         "not_reported_partner": "Datapunkter uten rapportert verdi i noe år.",
         # factsheet
         "factsheet_title": "U4SSC faktaark: {name} kommune ({code})",
         "factsheet_dimensions": "Dimensjoner",
         "factsheet_kpis": "Indikatorene",
-        "factsheet_not_scored": "ikke scoret",
         "factsheet_review": "til kontroll",
         "factsheet_sources": "Kilder: kommunens regneark og åpne data fra SSB. Hele tabellen: "
         "benchmark-arbeidsboken og Parquet-filene i samme eksport.",
@@ -138,16 +134,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "versions": "KPI catalogue {catalogue_version}, targets {targets_version}, method "
         "{method_version}, zero-point release {baseline_release_id}.",
         "glossary_label": "Glossary: the columns of this file",
-        "glossary_term": "Column",
-        "glossary_other": "Norsk",
-        "glossary_meaning": "Meaning",
         "not_reported_subject": "Data points without a reported value in the zero point's "
         "baseline year.",
         "not_reported_partner": "Data points without a reported value in any year.",
         "factsheet_title": "U4SSC factsheet: {name} ({code})",
         "factsheet_dimensions": "Dimensions",
         "factsheet_kpis": "The indicators",
-        "factsheet_not_scored": "not scored",
         "factsheet_review": "under review",
         "factsheet_sources": "Sources: the municipality's workbooks and open data from Statistics "
         "Norway. The whole table: the benchmark workbook and the Parquet files of this export.",

@@ -192,7 +192,7 @@ def overview_sheet(ws, data: BenchmarkData, labels: Labels, language: str, categ
         safe_write(
             ws, 4, 1,
             text(language, "zero_point_line", year=z["baseline_year"], release=z["release_id"],
-                 percent=_percent(z["percent"]), reported=z["n_reported"],
+                 percent=_percent(z["percent"], language), reported=z["n_reported"],
                  points=z["n_data_points"]),
         )
     fields = overview_fields(language)
@@ -233,8 +233,8 @@ def overview_sheet(ws, data: BenchmarkData, labels: Labels, language: str, categ
         ws[cell_ref].alignment = Alignment(wrap_text=False)
 
 
-def _percent(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.1f}".replace(".", ",")
+def _percent(value: object, language: str) -> str:
+    return "–" if value is None or pd.isna(value) else number_text(round(float(value), 1), language)
 
 
 def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: list[Field]):
@@ -257,9 +257,10 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
             t("not_reported_label"),
             t("not_reported_subject" if data.is_subject else "not_reported_partner"),
         ),
-        (t("review_label"), t("review")),
         (t("versions_label"), t("versions", **_versions(data.versions))),
     ]
+    if "under_review" in data.kpi_scores.columns or "under_review" in data.comparison.columns:
+        rows.insert(-1, (t("review_label"), t("review")))
     next_row = text_rows(ws, rows, 3, (24, 110))
     top = next_row + 1
     safe_write(ws, top, 1, t("glossary_label")).font = TITLE_FONT
