@@ -212,3 +212,25 @@ def test_cell_values_of_any_input_type_are_written_safely():
     cell = excel.safe_write(ws, 1, 1, "@SUM(A1:A9)")
     assert cell.data_type == "s" and cell.value == "@SUM(A1:A9)" and cell.quotePrefix
     assert excel.safe_write(ws, 2, 1, "-2+3").data_type == "s"
+
+
+def test_releases_come_back_from_their_files_into_a_new_warehouse(resources, warehouse_path):
+    write_kpi_values(warehouse_path, network_values())
+    _run(resources, selection=ZERO_POINT)
+    changed = network_values()
+    changed.loc[changed["value"] == 45.0, "value"] = 50.0
+    write_kpi_values(warehouse_path, changed)
+    _run(resources, selection=ZERO_POINT)
+    query = "SELECT * FROM marts.baseline_releases ORDER BY release_number"
+    before = _query(warehouse_path, query)
+    frozen = _query(warehouse_path, "SELECT * FROM marts.baseline_release_values ORDER BY ALL")
+    files = sorted(p.stem for p in (warehouse_path.parent / "releases").glob("*.parquet"))
+    assert files == sorted(before["release_id"])  # each release is also a file
+
+    warehouse_path.unlink()  # the warehouse is lost
+    write_kpi_values(warehouse_path, changed)  # ... and rebuilt from the sources
+    _run(resources, selection=ZERO_POINT)
+    after = _query(warehouse_path, query)
+    assert after[["release_id", "release_number"]].equals(before[["release_id", "release_number"]])
+    restored = _query(warehouse_path, "SELECT * FROM marts.baseline_release_values ORDER BY ALL")
+    pd.testing.assert_frame_equal(restored, frozen)
