@@ -155,7 +155,8 @@ def read_workbook(path: Path, sources_dir: Path, context: ReadContext) -> Workbo
         result.error = str(rejected)
         result.values.clear()
         result.rejected = []
-        result.reject(None, None, None, f"whole workbook rejected: {rejected}")
+        whole = both("hele arbeidsboken avvist", "whole workbook rejected")
+        result.reject(None, None, None, f"{whole}: {rejected}")
     return result
 
 
@@ -166,7 +167,10 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
     named = parse_file_name(name)
     if named is None:
         raise FileRejected(
-            f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx"
+            both(
+                f"filnavnet {name!r} følger ikke <kommunenummer>_<navn>_<år>.xlsx",
+                f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx",
+            )
         )
     try:
         with warnings.catch_warnings():
@@ -175,7 +179,11 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
 
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for damaged files
-        raise FileRejected(f"corrupt workbook, openpyxl cannot open it: {error}") from error
+        corrupt = both(
+            "skadet arbeidsbok, openpyxl kan ikke åpne den",
+            "corrupt workbook, openpyxl cannot open it",
+        )
+        raise FileRejected(f"{corrupt}: {error}") from error
     try:
         _check_identity(book, named, context, result)
         tables = [t for t in map(_find_table, book.worksheets) if t is not None]
@@ -215,34 +223,57 @@ def _check_identity(
     year_text = str(meta.get("year") or "").strip()
     result.year = named[1]
     result.source_municipality_code = named[0]
+    sheet_name = repr(layout.METADATA_SHEET)
     if not code_text:
         raise FileRejected(
-            f"the municipality code is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+            both(
+                f"kommunenummeret mangler i arbeidsboken (arket {sheet_name})",
+                f"the municipality code is missing in the workbook (sheet {sheet_name})",
+            )
         )
     if not re.fullmatch(r"\d{3,4}(\.0)?", code_text) or not re.fullmatch(
         r"\d{4}(\.0)?", year_text or "x"
     ):
         if not year_text:
             raise FileRejected(
-                f"the reporting year is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+                both(
+                    f"rapporteringsåret mangler i arbeidsboken (arket {sheet_name})",
+                    f"the reporting year is missing in the workbook (sheet {sheet_name})",
+                )
             )
         raise FileRejected(
-            f"municipality code {code_text!r} or year {year_text!r} in sheet "
-            f"{layout.METADATA_SHEET!r} is not a 4-digit number"
+            both(
+                f"kommunenummer {code_text!r} eller år {year_text!r} i arket {sheet_name} er "
+                "ikke et firesifret tall",
+                f"municipality code {code_text!r} or year {year_text!r} in sheet {sheet_name} "
+                "is not a 4-digit number",
+            )
         )
     code, year = code_text.split(".")[0].zfill(4), int(float(year_text))
     try:
         current, named_current = context.current_code(code), context.current_code(named[0])
     except UnknownMunicipalityCode as error:
         raise FileRejected(
-            f"{error}; a new partner is added in assets/municipality_codes.csv"
+            both(
+                f"ukjent kommunenummer ({error}); en ny partner legges inn i "
+                "assets/municipality_codes.csv",
+                f"{error}; a new partner is added in assets/municipality_codes.csv",
+            )
         ) from None
     if current != named_current:
         raise FileRejected(
-            f"the workbook says municipality {code} but the file name says {named[0]}"
+            both(
+                f"arbeidsboken sier kommune {code}, men filnavnet sier {named[0]}",
+                f"the workbook says municipality {code} but the file name says {named[0]}",
+            )
         )
     if year != named[1]:
-        raise FileRejected(f"the workbook says year {year} but the file name says {named[1]}")
+        raise FileRejected(
+            both(
+                f"arbeidsboken sier år {year}, men filnavnet sier {named[1]}",
+                f"the workbook says year {year} but the file name says {named[1]}",
+            )
+        )
     result.municipality_code, result.source_municipality_code, result.year = current, code, year
     result.is_example = (
         str(meta.get("example") or "").strip().lower().startswith(("ja", "yes", "true"))

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from asker_pipeline.spreadsheets.layout import both
 from asker_pipeline.spreadsheets.read import (
     ReadContext,
     WorkbookResult,
@@ -127,9 +128,11 @@ def read_partition(
         if path in losers:
             result.values.clear()
             result.rejected = []
-            result.error = (
+            result.error = both(
+                f"ikke lastet: {losers[path].name} er en nyere arbeidsbok for samme kommune og "
+                "år (én arbeidsbok per kommune og år)",
                 f"not loaded: {losers[path].name} is a newer workbook for the same "
-                "municipality and year (one workbook per municipality and year)"
+                "municipality and year (one workbook per municipality and year)",
             )
             result.reject(None, None, None, result.error)
     return [result for _, result in results]
