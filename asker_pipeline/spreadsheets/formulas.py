@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from xml.etree.ElementTree import iterparse
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: How a formula element starts, with or without a namespace prefix (a quick search first).
+_FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
 _TEXT_TYPES = ("str", "inlineStr")
 
 
@@ -60,7 +60,7 @@ def unsaved_formulas(data: bytes, sheet_title: str) -> dict[tuple[int, int], str
         if member is None or member not in archive.namelist():
             return {}
         xml = archive.read(member)
-    if not _FORMULA_TAG.search(xml):
+    if not any(tag in xml for tag in _FORMULA_TAGS):
         return {}
     return _cells_without_result(xml)
 
