@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from asker_pipeline.quality import suites
+from asker_pipeline.spreadsheets.formulas import cells_without_result
 from asker_pipeline.spreadsheets.layout import COLUMNS, HEADER_ROW, KPI_SHEET
 from asker_pipeline.spreadsheets.parse import shown
 from tests.test_spreadsheet_read import (
@@ -131,6 +132,20 @@ def test_a_formula_with_a_saved_result_loads_the_result(tmp_path):
     assert result.rejected == []
     assert value_of(result, INTERNET)["value"] == pytest.approx(96.2711864406779)
     assert value_of(result, UNEMPLOYMENT)["status"] == "not_reported"
+
+
+def test_formulas_without_result_are_found_as_other_programs_write_them():
+    """Prefixed tags, cells without a reference, shared formulas, saved text and error results."""
+    xml = b"""<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+    <x:sheetData>
+      <x:row r="4"><x:c r="G4"><x:v>5</x:v></x:c><x:c><x:f>G4*2</x:f></x:c></x:row>
+      <x:row><x:c r="I5"><x:f t="shared" si="0" ref="I5:I6">G5/H5</x:f><x:v></x:v></x:c></x:row>
+      <x:row r="6"><x:c r="I6"><x:f t="shared" si="0"/></x:c>
+        <x:c r="J6" t="str"><x:f>IF(1,"",2)</x:f><x:v></x:v></x:c>
+        <x:c r="K6" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>
+        <x:c r="L6"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row>
+    </x:sheetData></x:worksheet>"""
+    assert cells_without_result(xml) == {(4, 8): "=G4*2", (5, 9): "=G5/H5", (6, 9): "=G5/H5"}
 
 
 # -- numbers that read two ways --------------------------------------------------------------

@@ -62,10 +62,12 @@ def unsaved_formulas(data: bytes, sheet_title: str) -> dict[tuple[int, int], str
         xml = archive.read(member)
     if not any(tag in xml for tag in _FORMULA_TAGS):
         return {}
-    return _cells_without_result(xml)
+    return cells_without_result(xml)
 
 
-def _cells_without_result(xml: bytes) -> dict[tuple[int, int], str]:
+def cells_without_result(xml: bytes) -> dict[tuple[int, int], str]:
+    """The formulas of one worksheet's XML that have no saved result, by (row, column). Cells
+    without an ``r`` reference follow the previous cell; namespace prefixes are ignored."""
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     found: dict[tuple[int, int], str] = {}
