@@ -88,6 +88,38 @@ def test_two_files_for_the_same_year_load_the_newest_and_quarantine_the_other(tm
     assert "3203_asker_v2_2019.xlsx is a newer workbook" in reason
 
 
+def _broken(path: Path) -> None:
+    path.write_bytes(b"PK\x03\x04 broken")
+
+
+def _says_another_year(path: Path) -> None:
+    put(path.parent.parent, path.name, 2.2, year=2020)
+
+
+@pytest.mark.parametrize(
+    "spoil, reason",
+    [(_broken, "corrupt"), (_says_another_year, "says year 2020 but the file name says 2019")],
+)
+def test_an_unreadable_newer_workbook_is_rejected_alone_and_the_older_stays_loaded(
+    tmp_path, conn, spoil, reason
+):
+    put(tmp_path, "3203_asker_2019.xlsx", 2.5, mtime=1_700_000_000)
+    newer = tmp_path / "spreadsheets" / "3203_asker_v2_2019.xlsx"
+    spoil(newer)
+    os.utime(newer, (1_800_000_000, 1_800_000_000))
+    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    assert unemployment(conn) == [(2.5,)]
+    ((file, why),) = conn.execute("SELECT file, reason FROM raw.spreadsheet_quarantine").fetchall()
+    assert file == "spreadsheets/3203_asker_v2_2019.xlsx" and reason in why
+    assert "newer workbook" not in why
+    assert sorted(
+        conn.execute("SELECT file, file_rejected FROM raw.spreadsheet_loads").fetchall()
+    ) == [
+        ("spreadsheets/3203_asker_2019.xlsx", False),
+        ("spreadsheets/3203_asker_v2_2019.xlsx", True),
+    ]
+
+
 def test_a_corrupt_file_among_good_ones(tmp_path, conn):
     put(tmp_path, "3203_asker_2019.xlsx", 2.5)
     put(tmp_path, "3201_baerum_2019.xlsx", 2.0, code="3201")

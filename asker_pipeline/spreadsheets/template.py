@@ -33,6 +33,7 @@ from asker_pipeline.spreadsheets.layout import (
     TEMPLATE_VERSION,
     TITLE_ROW,
 )
+from asker_pipeline.spreadsheets.parse import shown
 
 DIRECTION_LABELS = {
     "higher": "høyere er bedre / higher is better",
@@ -161,12 +162,14 @@ def build_workbook(
         validation = DataValidation(
             type="decimal",
             operator="between" if bounded else "greaterThanOrEqual",
-            formula1=f"{low:g}",
-            formula2=f"{high:g}" if bounded else None,
+            formula1=f"{low:.15g}",  # plain digits: 10000000, never 1e+07
+            formula2=f"{high:.15g}" if bounded else None,
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",
-            error=f"{_unit_label(units, unit)}: {low:g}–{high:g}" if bounded else f"≥ {low:g}",
+            error=f"{_unit_label(units, unit)}: {shown(low)}–{shown(high)}"
+            if bounded
+            else f"≥ {shown(low)}",
         )
         for ref in cells:
             validation.add(ref)
