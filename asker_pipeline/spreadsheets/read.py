@@ -26,12 +26,10 @@ from asker_pipeline.reference.municipalities import MunicipalityHistory, Unknown
 from asker_pipeline.spreadsheets import layout
 from asker_pipeline.spreadsheets.formulas import unsaved_formulas
 from asker_pipeline.spreadsheets.layout import both
+from asker_pipeline.spreadsheets.naming import parse_file_name
 from asker_pipeline.spreadsheets.parse import Unit, normalise_header
 from asker_pipeline.spreadsheets.rows import TypedRow, cell_reference, read_row
 from asker_pipeline.spreadsheets.safety import unreadable_reason
-
-FILE_NAME = re.compile(r"^(?P<code>\d{3,4})_(?:.*_)?(?P<year>\d{4})\.xlsx$", re.IGNORECASE)
-UNKNOWN_PARTITION = "unknown"
 
 
 class FileRejected(Exception):
@@ -88,24 +86,6 @@ class ReadContext:
         if code not in self._resolved:
             self._resolved[code] = self.municipalities.current_code(code)
         return self._resolved[code]
-
-
-def parse_file_name(name: str) -> tuple[str, int] | None:
-    """``3203_asker_2019.xlsx`` -> ("3203", 2019); None when the name does not follow the rule."""
-    match = FILE_NAME.match(name)
-    return (match["code"].zfill(4), int(match["year"])) if match else None
-
-
-def partition_key(name: str, context: ReadContext) -> str:
-    """The municipality partition a workbook belongs to: today's code of the code in its name;
-    the code as written when it is unknown; ``unknown`` when the name carries no code."""
-    parsed = parse_file_name(name)
-    if parsed is None:
-        return UNKNOWN_PARTITION
-    try:
-        return context.current_code(parsed[0])
-    except UnknownMunicipalityCode:
-        return parsed[0]
 
 
 @dataclass

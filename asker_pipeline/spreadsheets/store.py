@@ -22,13 +22,8 @@ import pandas as pd
 
 from asker_pipeline.schema import tables
 from asker_pipeline.spreadsheets.layout import both
-from asker_pipeline.spreadsheets.read import (
-    ReadContext,
-    WorkbookResult,
-    parse_file_name,
-    partition_key,
-    read_workbook,
-)
+from asker_pipeline.spreadsheets.naming import parse_file_name, partition_code, partition_key
+from asker_pipeline.spreadsheets.read import ReadContext, WorkbookResult, read_workbook
 from asker_pipeline.values import model
 from asker_pipeline.warehouse import create_table, insert, transaction
 
@@ -83,7 +78,7 @@ def _superseded(results: list[tuple[Path, WorkbookResult]]) -> dict[Path, Path]:
 def files_by_partition(files: list[Path], context: ReadContext) -> dict[str, list[Path]]:
     grouped: dict[str, list[Path]] = {}
     for path in files:
-        grouped.setdefault(partition_key(path.name, context), []).append(path)
+        grouped.setdefault(partition_key(path.name, context.municipalities), []).append(path)
     return grouped
 
 
@@ -242,8 +237,9 @@ def _write_chunk(conn, keys, results, now) -> PartitionLoad:
             values += rows[0]
             quarantine += rows[1]
             loads += rows[2]
+        codes = [code for code in map(partition_code, keys) if code]
         conn.execute(
-            f"DELETE FROM {VALUES.name} WHERE list_contains(?, municipality_code)", [keys]
+            f"DELETE FROM {VALUES.name} WHERE list_contains(?, municipality_code)", [codes]
         )
         conn.execute(f"DELETE FROM {QUARANTINE.name} WHERE list_contains(?, partition_key)", [keys])
         return PartitionLoad(
