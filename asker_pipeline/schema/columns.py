@@ -43,6 +43,22 @@ SOURCE_MUNICIPALITY_CODE = _col(
     "The municipality code as the source gave it (a predecessor's code for a year before a merger "
     "or renumbering).",
 )
+AREA_CODE = _col(
+    "area_code", "VARCHAR",
+    "The code of the area the value describes: the code it was reported under when that area is "
+    "not today's municipality's (a merger, split or boundary change since), else today's code.",
+    "Område", "Area", "Koden til området verdien gjelder: koden den ble rapportert under når "
+    "området ikke er dagens kommune (sammenslåing, deling eller grenseendring siden), ellers "
+    "dagens kommunenummer.",
+)
+FORMER_AREA = _col(
+    "former_area", "BOOLEAN",
+    "The value describes a former area (e.g. Asker before the 2020 merger), not today's "
+    "municipality's: compare it with care.",
+    "Tidligere område", "Former area",
+    "Verdien gjelder et tidligere område (f.eks. Asker før sammenslåingen i 2020), ikke dagens "
+    "kommune: sammenlign med varsomhet.",
+)
 YEAR = _col(
     "year", "INTEGER", "The year the value describes.",
     "År", "Year", "Året verdien gjelder.",

@@ -109,7 +109,8 @@ TARGETS = Table(
 #: The common value model (docs/value_model.md): one row = one data point, municipality, year and
 #: source. Spreadsheets fill file/sheet/cell, open data provider/table/query.
 VALUE_COLUMNS: tuple[Column, ...] = (
-    *_required(c.MUNICIPALITY_CODE, c.SOURCE_MUNICIPALITY_CODE, c.YEAR, c.KPI_CODE, c.DATA_POINT),
+    *_required(c.MUNICIPALITY_CODE, c.SOURCE_MUNICIPALITY_CODE, c.AREA_CODE, c.FORMER_AREA),
+    *_required(c.YEAR, c.KPI_CODE, c.DATA_POINT),
     c.VALUE,
     *_required(c.UNIT, c.STATUS, c.SOURCE_KIND, c.SOURCE_REF),
     c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_CELL, c.SOURCE_SHA256,

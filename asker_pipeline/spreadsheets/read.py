@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from asker_pipeline.reference.areas import Area, area_of
 from asker_pipeline.reference.catalogue import Catalogue
 from asker_pipeline.reference.municipalities import MunicipalityHistory, UnknownMunicipalityCode
 from asker_pipeline.spreadsheets import layout
@@ -94,6 +95,7 @@ class WorkbookResult:
     sha256: str
     municipality_code: str | None = None  # today's code
     source_municipality_code: str | None = None
+    area: Area | None = None  # the area the values describe (a former one after a merger)
     year: int | None = None
     is_example: bool = False
     values: list[dict] = field(default_factory=list)
@@ -255,6 +257,7 @@ def _check_identity(
             )
         )
     result.municipality_code, result.source_municipality_code, result.year = current, code, year
+    result.area = area_of(context.municipalities, code, year)
     result.is_example = (
         str(meta.get("example") or "").strip().lower().startswith(("ja", "yes", "true"))
     )

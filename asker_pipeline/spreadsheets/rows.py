@@ -293,6 +293,8 @@ def record(
     return {
         "municipality_code": result.municipality_code,
         "source_municipality_code": result.source_municipality_code,
+        "area_code": result.area.code if result.area.former else result.municipality_code,
+        "former_area": result.area.former,
         "year": result.year,
         "kpi_code": kpi,
         "data_point": point,
