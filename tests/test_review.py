@@ -1,0 +1,270 @@
+"""Values under review (til kontroll): which, and why, and what the comparison does with them.
+
+Pure functions on small frames (example data, invented for the tests); the example run's marks
+are asserted in test_example_data.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from value_rows import BROADBAND, value_row
+
+from asker_pipeline.quality import plausibility, review
+from asker_pipeline.quality.outcomes import plausibility_inputs
+from asker_pipeline.reference.catalogue import load_catalogue
+from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.scoring import comparison, scores, zero_point
+from asker_pipeline.scoring.targets import load_targets
+from asker_pipeline.spreadsheets import examples
+
+RULES, POINTS = plausibility_inputs()
+RULE = {r["check"]: r for r in RULES}
+FRACTION = RULE["share_not_typed_as_fraction"]
+INTERNET = "EC: ICT: ICT: 1C"
+UNEMPLOYMENT = "EC: P: EM: 1C"
+READER_FLAG = (
+    "FLAG: 0.87 looks like a share typed as a fraction of 1; percent is written 0-100: kept as "
+    "typed, please check; comment: from the 2023 survey"
+)
+
+
+def _frame(*rows: tuple, notes: dict[int, str] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame([value_row(*r) for r in rows])
+    for i, note in (notes or {}).items():
+        frame.loc[i, "note"] = note
+    return frame
+
+
+def _marked(frame: pd.DataFrame) -> pd.DataFrame:
+    return review.under_review(frame, RULES, POINTS)
+
+
+def _reason(marked: pd.DataFrame, code: str, year: int, kpi: str) -> object:
+    row = marked[
+        (marked["municipality_code"] == code)
+        & (marked["year"] == year)
+        & (marked["kpi_code"] == kpi)
+    ].iloc[0]
+    return row["review_reason"] if row["under_review"] else None
+
+
+# -- the fraction rule --------------------------------------------------------------------------
+
+
+def test_a_share_typed_as_a_fraction_fails_its_rule():
+    frame = _frame(
+        ("5001", 2023, BROADBAND, "main", 0.87, "percent"),  # a fraction: flagged
+        ("5001", 2023, INTERNET, "main", 1.0, "percent"),  # 1 = 100 % as a fraction: flagged
+        ("3201", 2023, BROADBAND, "main", 87.0, "percent"),
+        ("3201", 2023, INTERNET, "main", 0.0, "percent"),  # none at all is not a fraction
+        ("3201", 2023, "EC: I: WS: 1C", "main", 1.5, "percent"),
+        ("3201", 2023, "EC: ICT: ES: 3A", "main", 0.04, "percent"),  # demand response: normal
+        (
+            "3201",
+            2023,
+            "EC: P: IN: 1C",
+            "main",
+            0.9,
+            "percent_of_gdp",
+        ),  # R&D, % of GDP: often below 1
+    )
+    failing = plausibility.share_typed_as_fraction(frame, FRACTION)
+    assert list(zip(failing["kpi_code"], failing["value"], strict=True)) == [
+        (INTERNET, 1.0),
+        (BROADBAND, 0.87),
+    ]
+    assert failing["detail"].iloc[1] == "0.87, where percent is written 0-100"
+
+
+def test_the_fraction_rule_leaves_out_exactly_the_shares_documented_as_small():
+    """Its exceptions are the percent data points whose plausible range for a Norwegian
+    municipality (assets/example_ranges.csv) reaches 1 % or less."""
+    small = {
+        key
+        for key, row in examples.load_example_ranges().items()
+        if row.unit == "percent" and row.low <= 1
+    }
+    assert {tuple(p) for p in FRACTION["small_shares_plausible"]} == small
+    points = load_catalogue().data_points
+    assert small <= set(zip(points["kpi_code"], points["data_point"], strict=True))
+
+
+# -- the year-over-year rule names both values of a jump ----------------------------------------
+
+
+def test_a_jump_puts_both_years_under_review():
+    frame = _frame(
+        ("1103", 2022, UNEMPLOYMENT, "main", 2.2, "percent"),
+        ("1103", 2023, UNEMPLOYMENT, "main", 22.0, "percent"),  # the decimal comma slipped
+        ("1103", 2024, UNEMPLOYMENT, "main", 2.3, "percent"),
+        ("3201", 2023, UNEMPLOYMENT, "main", 2.0, "percent"),
+        ("3201", 2024, UNEMPLOYMENT, "main", 2.1, "percent"),
+    )
+    failing = plausibility.year_over_year(frame, RULE["year_over_year_change_within_50_percent"])
+    assert list(zip(failing["year"], failing["detail"], strict=True)) == [
+        (2022, "22 the year after"),
+        (2023, "2.2 the year before; 2.3 the year after"),  # one row, both jumps
+        (2024, "22 the year before"),
+    ]
+
+
+# -- under review: each kind of reason ----------------------------------------------------------
+
+
+def test_a_clean_value_is_not_under_review():
+    marked = _marked(
+        _frame(
+            ("3203", 2023, INTERNET, "main", 96.0, "percent"),
+            ("3203", 2023, BROADBAND, "main", 88.0, "percent"),
+            notes={0: "comment: from the 2023 survey"},
+        )
+    )
+    assert not marked["under_review"].any() and marked["review_reason"].isna().all()
+    assert len(marked) == 2 and marked["under_review"].dtype == bool
+
+
+def test_a_warn_rule_puts_a_value_under_review_with_its_reason():
+    marked = _marked(
+        _frame(
+            ("1508", 2023, INTERNET, "main", 95.95, "percent"),
+            ("1508", 2023, BROADBAND, "main", 97.97, "percent"),
+        )
+    )
+    assert _reason(marked, "1508", 2023, INTERNET) is None  # the other side of the rule is fine
+    assert _reason(marked, "1508", 2023, BROADBAND) == (
+        "fixed broadband above household Internet access (above EC: ICT: ICT: 1C = 95.95; "
+        "rule fixed_broadband_within_internet_access)"
+    )
+
+
+def test_a_flag_in_the_note_puts_a_value_under_review():
+    # a fraction the rule cannot see (demand response is normally tiny), but the reader flagged
+    # it when it was loaded; and a value the other branch's numerator check would flag
+    marked = _marked(
+        _frame(
+            ("5001", 2023, "EC: ICT: ES: 3A", "main", 0.5, "percent"),
+            ("5001", 2023, INTERNET, "main", 80.0, "percent"),
+            notes={
+                0: "FLAG: 0.5 looks like a share typed as a fraction of 1; percent is written "
+                "0-100: kept as typed, please check",
+                1: "computed from numerator I4 / denominator J4; FLAG: value 80 contradicts "
+                "numerator / denominator = 60; source: SSB",
+            },
+        )
+    )
+    assert _reason(marked, "5001", 2023, "EC: ICT: ES: 3A") == (
+        "flagged when loaded: 0.5 looks like a share typed as a fraction of 1"
+    )
+    assert _reason(marked, "5001", 2023, INTERNET) == (
+        "flagged when loaded: value 80 contradicts numerator / denominator = 60"
+    )
+
+
+def test_every_reason_is_listed_rules_first_then_flags():
+    marked = _marked(
+        _frame(("5001", 2023, BROADBAND, "main", 0.87, "percent"), notes={0: READER_FLAG})
+    )
+    assert _reason(marked, "5001", 2023, BROADBAND) == (
+        "a share typed as a fraction of 1 (0.87, where percent is written 0-100; rule "
+        "share_not_typed_as_fraction); flagged when loaded: 0.87 looks like a share typed as a "
+        "fraction of 1"
+    )
+
+
+def test_only_reported_values_are_checked_by_the_rules():
+    marked = _marked(
+        pd.DataFrame(
+            [
+                value_row("1508", 2023, INTERNET, "main", None, "percent", status="not_reported"),
+                value_row("1508", 2023, BROADBAND, "main", 97.0, "percent"),
+            ]
+        )
+    )
+    assert not marked["under_review"].any()  # nothing to be above
+
+
+# -- what scoring and the comparison do with a value under review ------------------------------
+
+
+@pytest.fixture(scope="module")
+def scoring():
+    catalogue = load_catalogue()
+    targets = load_targets(catalogue=catalogue)
+    return scores.data_points(catalogue, targets), scores.provenance(catalogue, targets), targets
+
+
+def _broadband_network() -> pd.DataFrame:
+    """Fixed broadband 2023 for the five, Trondheim's typed as a fraction (under review)."""
+    return _marked(
+        _frame(
+            ("3203", 2023, BROADBAND, "main", 80.0, "percent"),
+            ("3201", 2023, BROADBAND, "main", 90.0, "percent"),
+            ("1103", 2023, BROADBAND, "main", 70.0, "percent"),
+            ("1508", 2023, BROADBAND, "main", 60.0, "percent"),
+            ("5001", 2023, BROADBAND, "main", 0.87, "percent"),
+            notes={4: READER_FLAG},
+        )
+    )
+
+
+def test_a_value_under_review_is_still_scored_and_marked(scoring):
+    points, versions, targets = scoring
+    values = _broadband_network()
+    scored = scores.score_values(values, points, versions).set_index("municipality_code")
+    trondheim = scored.loc["5001"]
+    assert trondheim["scored"] and trondheim["points"] == 1  # U4SSC scores what is reported
+    assert trondheim["under_review"] and "fraction of 1" in trondheim["review_reason"]
+    assert not scored.loc["3203", "under_review"] and pd.isna(scored.loc["3203", "review_reason"])
+    zero = zero_point.zero_point(values, points, "5001", 2023, versions, targets.sha256)
+    row = zero.set_index("kpi_code").loc[BROADBAND]
+    assert row["under_review"] and row["scored"]
+    assert not zero.loc[zero["kpi_code"] != BROADBAND, "under_review"].any()  # not reported
+    summary = zero_point.release_summary(zero, 1).iloc[0]
+    assert summary["n_under_review"] == 1 and summary["n_scored"] == 1
+
+
+def test_the_review_mark_is_part_of_the_release(scoring):
+    points, versions, targets = scoring
+    values = _broadband_network()
+    marked = zero_point.zero_point(values, points, "5001", 2023, versions, targets.sha256)
+    cleared = values.assign(under_review=False, review_reason=pd.NA)
+    clean = zero_point.zero_point(cleared, points, "5001", 2023, versions, targets.sha256)
+    assert marked["release_id"].iloc[0] != clean["release_id"].iloc[0]
+
+
+def _compare(scoring, include: bool) -> pd.DataFrame:
+    points, versions, _ = scoring
+    network = load_municipalities().municipalities
+    frame = comparison.compare(
+        _broadband_network(), points, network, versions, year=2023, include_under_review=include
+    )
+    return frame.set_index("municipality_code")
+
+
+def test_the_comparison_leaves_a_value_under_review_out_of_its_figures(scoring):
+    c = _compare(scoring, include=False)
+    trondheim = c.loc["5001"]
+    assert trondheim["value"] == 0.87 and trondheim["under_review"]  # shown, marked
+    assert "fraction of 1" in trondheim["review_reason"]
+    for figure in ("rank", "percentile_rank", "position", "lead_over_peer_median", "standing"):
+        assert pd.isna(trondheim[figure]), figure
+    assert trondheim["peer_median"] == 75.0  # what the others have: 60, 70, 80, 90
+    ranked = c.drop(index="5001")
+    assert ranked["rank"].to_dict() == {"3203": 2, "3201": 1, "1103": 3, "1508": 4}
+    assert (c["n_compared"] == 4).all()
+    assert c.loc["3203", "peer_median"] == 70.0  # 60, 70, 90: the 0.87 does not pull it down
+    assert c.loc["3203", "percentile_rank"] == pytest.approx(200 / 3)
+    assert c.loc["1508", "position"] == 0.0  # the worst of those counted, not above 0.87
+    assert not ranked["under_review"].any()
+    summary = comparison.summarise(c.reset_index(), scoring[0]).set_index("municipality_code")
+    assert "5001" not in summary.index  # compared in nothing
+
+
+def test_the_comparison_counts_values_under_review_when_told_to(scoring):
+    c = _compare(scoring, include=True)
+    assert c.loc["5001", "rank"] == 5 and c.loc["5001", "under_review"]  # still marked
+    assert c.loc["3203", "rank"] == 2 and (c["n_compared"] == 5).all()
+    assert c.loc["3203", "peer_median"] == 65.0  # 0.87, 60, 70, 90: pulled down
+    assert c.loc["1508", "position"] > 0
+    assert c.loc["5001", "standing"] == "lags"
+
