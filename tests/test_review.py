@@ -5,9 +5,10 @@ are asserted in test_example_data.py."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
-from value_rows import BROADBAND, value_row
+from value_rows import BROADBAND, network_values, value_row, write_kpi_values
 
 from asker_pipeline.quality import plausibility, review
 from asker_pipeline.quality.outcomes import plausibility_inputs
@@ -268,3 +269,57 @@ def test_the_comparison_counts_values_under_review_when_told_to(scoring):
     assert c.loc["1508", "position"] > 0
     assert c.loc["5001", "standing"] == "lags"
 
+
+# -- releases frozen before values were reviewed -----------------------------------------------
+
+
+def _as_before_review(warehouse_path) -> None:
+    """Make the warehouse and the release files look as they did before review marks existed."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from asker_pipeline.scoring.releases import SUMMARY_KEY
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        for column in ("under_review", "review_reason"):
+            conn.execute(f"ALTER TABLE marts.baseline_release_values DROP COLUMN {column}")
+        conn.execute("ALTER TABLE marts.baseline_releases DROP COLUMN n_under_review")
+    for path in (warehouse_path.parent / "releases").glob("*.parquet"):
+        table = pq.read_table(path)
+        summary = json.loads(table.schema.metadata[SUMMARY_KEY])
+        del summary["n_under_review"]
+        table = table.drop_columns(["under_review", "review_reason"])
+        table = table.replace_schema_metadata({SUMMARY_KEY: json.dumps(summary).encode()})
+        pq.write_table(table, path)
+
+
+def test_a_release_frozen_before_review_is_kept_and_reads_as_not_reviewed(
+    resources, warehouse_path
+):
+    import dagster as dg
+
+    from asker_pipeline.scoring.assets import zero_point_measurement
+
+    def run() -> dict:
+        result = dg.materialize([zero_point_measurement], resources=resources)
+        assert result.success
+        events = result.asset_materializations_for_node("zero_point_measurement")
+        return next(e for e in events if e.asset_key.path[-1] == "zero_point").metadata
+
+    write_kpi_values(warehouse_path, network_values())
+    first = run()
+    assert first["n_under_review"].value == 0
+    assert "No value is under review" in first["dimension_scores"].value
+    _as_before_review(warehouse_path)
+    for _ in range(2):  # widened in place; then rebuilt from the old file alone
+        metadata = run()
+        assert metadata["release_id"].value == first["release_id"].value  # no new release
+        assert metadata["n_under_review"].value == "not reviewed"
+        assert "frozen before values were marked" in metadata["dimension_scores"].value
+        with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+            marks = conn.execute("SELECT DISTINCT under_review FROM marts.zero_point").fetchall()
+            counted = conn.execute("SELECT n_under_review FROM marts.baseline_releases").fetchall()
+        assert marks == [(None,)] and counted == [(None,)]
+        warehouse_path.unlink()
+        write_kpi_values(warehouse_path, network_values())
