@@ -23,10 +23,18 @@ RULE = {r["check"]: r for r in RULES}
 FRACTION = RULE["share_not_typed_as_fraction"]
 INTERNET = "EC: ICT: ICT: 1C"
 UNEMPLOYMENT = "EC: P: EM: 1C"
-READER_FLAG = (
-    "FLAG: 0.87 looks like a share typed as a fraction of 1; percent is written 0-100: kept as "
-    "typed, please check; comment: from the 2023 survey"
+#: Flags as the workbook reader writes them (asker_pipeline/spreadsheets/rows.py), in a note.
+FRACTION_FLAG = (
+    "FLAG: 0,87 ser ut som en andel skrevet som brøk av 1; prosent skrives 0-100: beholdt som "
+    "skrevet, kontroller / 0.87 looks like a share typed as a fraction of 1; percent is written "
+    "0-100: kept as typed, please check"
 )
+DISAGREEMENT_FLAG = (
+    "FLAG: verdien 80 stemmer ikke med teller 600 / nevner 1 000 × 100 = 60 (G4/H4): beholdt "
+    "som skrevet, kontroller / value 80 disagrees with numerator 600 / denominator 1 000 × 100 "
+    "= 60 (G4/H4): kept as typed, please check"
+)
+READER_FLAG = f"{FRACTION_FLAG}; source: SSB; comment: from the 2023 survey"
 
 
 def _frame(*rows: tuple, notes: dict[int, str] | None = None) -> pd.DataFrame:
@@ -133,31 +141,34 @@ def test_a_warn_rule_puts_a_value_under_review_with_its_reason():
     )
     assert _reason(marked, "1508", 2023, INTERNET) is None  # the other side of the rule is fine
     assert _reason(marked, "1508", 2023, BROADBAND) == (
-        "fixed broadband above household Internet access (above EC: ICT: ICT: 1C = 95.95; "
-        "rule fixed_broadband_within_internet_access)"
+        "fast bredbånd over husholdningenes internettilgang / fixed broadband above household "
+        "Internet access (above EC: ICT: ICT: 1C = 95.95; rule "
+        "fixed_broadband_within_internet_access)"
     )
 
 
 def test_a_flag_in_the_note_puts_a_value_under_review():
-    # a fraction the rule cannot see (demand response is normally tiny), but the reader flagged
-    # it when it was loaded; and a value the other branch's numerator check would flag
+    # a fraction the rule cannot see (demand response is normally tiny) that the reader flagged
+    # as it was loaded; a value that disagrees with its numerator / denominator; and a flag that
+    # does not end as the reader's do, followed by another
+    ambiguous = "FLAG: '1.500' read as 1.5; check it"
     marked = _marked(
         _frame(
-            ("5001", 2023, "EC: ICT: ES: 3A", "main", 0.5, "percent"),
+            ("5001", 2023, "EC: ICT: ES: 3A", "main", 0.87, "percent"),
             ("5001", 2023, INTERNET, "main", 80.0, "percent"),
+            ("5001", 2023, "EC: I: WS: 1C", "main", 99.0, "percent"),
             notes={
-                0: "FLAG: 0.5 looks like a share typed as a fraction of 1; percent is written "
-                "0-100: kept as typed, please check",
-                1: "computed from numerator I4 / denominator J4; FLAG: value 80 contradicts "
-                "numerator / denominator = 60; source: SSB",
+                0: FRACTION_FLAG,
+                1: f"regnet ut / computed; {DISAGREEMENT_FLAG}; source: SSB",
+                2: f"{ambiguous}; {DISAGREEMENT_FLAG}",
             },
         )
     )
-    assert _reason(marked, "5001", 2023, "EC: ICT: ES: 3A") == (
-        "flagged when loaded: 0.5 looks like a share typed as a fraction of 1"
-    )
-    assert _reason(marked, "5001", 2023, INTERNET) == (
-        "flagged when loaded: value 80 contradicts numerator / denominator = 60"
+    loaded = "flagget ved innlesing / flagged when loaded: "
+    assert _reason(marked, "5001", 2023, "EC: ICT: ES: 3A") == loaded + FRACTION_FLAG[6:]
+    assert _reason(marked, "5001", 2023, INTERNET) == loaded + DISAGREEMENT_FLAG[6:]
+    assert _reason(marked, "5001", 2023, "EC: I: WS: 1C") == (
+        f"{loaded}'1.500' read as 1.5; check it | {loaded}{DISAGREEMENT_FLAG[6:]}"
     )
 
 
@@ -166,9 +177,9 @@ def test_every_reason_is_listed_rules_first_then_flags():
         _frame(("5001", 2023, BROADBAND, "main", 0.87, "percent"), notes={0: READER_FLAG})
     )
     assert _reason(marked, "5001", 2023, BROADBAND) == (
-        "a share typed as a fraction of 1 (0.87, where percent is written 0-100; rule "
-        "share_not_typed_as_fraction); flagged when loaded: 0.87 looks like a share typed as a "
-        "fraction of 1"
+        "en andel skrevet som brøk av 1 / a share typed as a fraction of 1 (0.87, where percent "
+        "is written 0-100; rule share_not_typed_as_fraction) | flagget ved innlesing / flagged "
+        f"when loaded: {FRACTION_FLAG[6:]}"
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from asker_pipeline.spreadsheets.parse import looks_like_fraction_of_one
+from asker_pipeline.spreadsheets.parse import Unit, looks_like_fraction_of_one
 
 FAILING_COLUMNS = ["municipality_code", "year", "kpi_code", "data_point", "value", "unit", "detail"]
 _PLACE = ["municipality_code", "year"]
@@ -98,6 +98,11 @@ def year_over_year(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
     return _failing(ordered.loc[details.index], details)
 
 
+def _unit(key: str) -> Unit:
+    """The unit as the reader's test takes it; the test reads its key (``percent``) only."""
+    return Unit(key=key, kind="")
+
+
 def share_typed_as_fraction(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
     """A share written 0-100 that lies in (0, 1]: a fraction of 1 typed for a percentage (0.87 for
     87 %). The test is the workbook reader's own (``looks_like_fraction_of_one``); as a value table
@@ -108,7 +113,8 @@ def share_typed_as_fraction(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
         values["kpi_code"], values["data_point"], values["value"], values["unit"], strict=True
     )
     suspect = [
-        (kpi, point) not in small and looks_like_fraction_of_one(value, unit, percent_sign=False)
+        (kpi, point) not in small
+        and looks_like_fraction_of_one(value, _unit(unit), percent_sign=False)
         for kpi, point, value, unit in rows
     ]
     bad = values[pd.Series(suspect, index=values.index, dtype=bool)]

@@ -319,11 +319,12 @@ UNDER_REVIEW = _col(
 )
 REVIEW_REASON = _col(
     "review_reason", "VARCHAR",
-    "Why the value is under review: each rule it fails (what is wrong, the figures, the rule's "
-    "name) and each flag in its note, joined with '; '. Empty when it is not under review.",
+    "Why the value is under review: each rule it fails (what is wrong, in Norwegian and English, "
+    "the figures, the rule's name) and each flag in its note, joined with ' | '. Empty when it "
+    "is not under review.",
     "Årsak til kontroll", "Review reason",
     "Hvorfor verdien er til kontroll: hver kontroll den bryter (hva som er galt, tallene og "
-    "kontrollens navn) og hvert flagg fra innlesingen, skilt med '; '. Tom når verdien ikke er "
+    "kontrollens navn) og hvert flagg fra innlesingen, skilt med ' | '. Tom når verdien ikke er "
     "til kontroll.",
 )
 PERCENT_OF_TARGET = _col(
