@@ -43,6 +43,7 @@ CELL_DEFECTS = {
     "transport_mode_shares_sum_to_100": ("EC: I: T: 4A", "private", "value", 60.0),
     "solid_waste_shares_sum_to_100": ("EN: EN: WA: 1C", "recycled", "value", 20.0),
     "year_over_year_change_within_50_percent": ("EC: ICT: PS: 1A", "number", "value", 30.0),
+    "share_not_typed_as_fraction": ("EC: ICT: ICT: 1C", "main", "value", 0.95),
 }
 DEFECTS = {
     "columns_and_types": _reordered,
@@ -94,7 +95,9 @@ def test_severity_blocking_for_unusable_values_and_warn_for_plausibility():
     assert {
         s
         for c, s in severities.items()
-        if c.startswith(("fixed_", "potable_", "household_", "transport_", "solid_", "year_over_"))
+        if c.startswith(
+            ("fixed_", "potable_", "household_", "transport_", "solid_", "year_over_", "share_")
+        )
     } == {"WARN"}
 
 

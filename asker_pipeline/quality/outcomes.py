@@ -80,14 +80,20 @@ def _failing_rows(frame: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
     return plausibility.in_order(out.reindex(columns=plausibility.FAILING_COLUMNS))
 
 
-def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
-    rules_file = suites.load(suites.PLAUSIBILITY)
-    values = plausibility.reported_values(frame)
+def plausibility_inputs() -> tuple[list[dict], dict[str, int]]:
+    """The rules of plausibility.json, and the catalogue's number of data points per KPI code
+    (what ``plausibility.evaluate`` and ``review.under_review`` take)."""
     points = load_catalogue().data_points["kpi_code"].value_counts().to_dict()
-    rules = suites.plausibility_rules(rules_file)
+    return suites.load(suites.PLAUSIBILITY)["rules"], points
+
+
+def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    specs, points = plausibility_inputs()
+    values = plausibility.reported_values(frame)
+    rules = suites.plausibility_rules({"rules": specs})
     return [
         RuleOutcome(rule, table, len(values), plausibility.evaluate(values, spec, points))
-        for rule, spec in zip(rules, rules_file["rules"], strict=True)
+        for rule, spec in zip(rules, specs, strict=True)
     ]
 
 

@@ -323,6 +323,26 @@ NOT_SCORED_REASON = _col(
     "not_scored_reason", "VARCHAR", "Why a value was not scored.",
     "Ikke scoret fordi", "Not scored because", "Hvorfor verdien ikke er scoret.",
 )
+UNDER_REVIEW = _col(
+    "under_review", "BOOLEAN",
+    "The value is under review: it fails a WARN plausibility rule (expectations/plausibility.json) "
+    "or a source flagged it when it was loaded. It is still scored, but left out of the peer "
+    "comparison's median, ranks and positions unless the comparison is told to include it.",
+    "Til kontroll", "Under review",
+    "Verdien er til kontroll: den bryter en rimelighetskontroll eller ble flagget da den ble lest "
+    "inn. Den scores likevel, men holdes utenfor medianen, rangeringen og plasseringen i "
+    "sammenligningen med nettverket.",
+)
+REVIEW_REASON = _col(
+    "review_reason", "VARCHAR",
+    "Why the value is under review: each rule it fails (what is wrong, in Norwegian and English, "
+    "the figures, the rule's name) and each flag in its note, joined with ' | '. Empty when it "
+    "is not under review.",
+    "Årsak til kontroll", "Review reason",
+    "Hvorfor verdien er til kontroll: hver kontroll den bryter (hva som er galt, tallene og "
+    "kontrollens navn) og hvert flagg fra innlesingen, skilt med ' | '. Tom når verdien ikke er "
+    "til kontroll.",
+)
 PERCENT_OF_TARGET = _col(
     "percent_of_target", "DOUBLE",
     "How far the value has come towards its target, in percent, capped at 100: what the band is "
@@ -473,6 +493,13 @@ N_REPORTED = _col(
 N_NOT_REPORTED = _col(
     "n_not_reported", "INTEGER", "Number of data points without a reported value.",
     "Antall ikke rapportert", "Not reported", "Antall datapunkter uten rapportert verdi.",
+)
+N_UNDER_REVIEW = _col(
+    "n_under_review", "INTEGER",
+    "Number of reported values under review (they fail a plausibility rule or carry a flag).",
+    "Antall til kontroll", "Under review",
+    "Antall rapporterte verdier som er til kontroll (bryter en rimelighetskontroll eller er "
+    "flagget).",
 )
 N_EXAMPLE_TARGETS = _col(
     "n_example_targets", "INTEGER", "Scored values whose target was computed from example data.",

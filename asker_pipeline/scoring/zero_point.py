@@ -33,6 +33,8 @@ RELEASE_KEY_COLUMNS = [
     "lower_bound",
     "target_method",
 ]
+#: ... and, for the values under review, why.
+REVIEW_KEY_COLUMNS = ["kpi_code", "data_point", "review_reason"]
 RELEASE_COLUMNS = tables.BASELINE_RELEASES.column_names
 COVERAGE_COLUMNS = tables.ZERO_POINT_COVERAGE.column_names
 #: Coverage of the zero point by the kind of target (assets/targets.csv ``target_kind``).
@@ -71,15 +73,28 @@ def zero_point(
 ) -> pd.DataFrame:
     """Every data point of the catalogue for one municipality at the baseline year, scored.
 
-    ``values`` are selected rows of the value model (any status). A data point with no row is
-    "not_reported" (U4SSC's default NR)."""
+    ``values`` are selected rows of the value model (any status), marked by
+    ``review.under_review``. A data point with no row is "not_reported" (U4SSC's default NR). A
+    value under review is scored like any other, and marked."""
     own = values[values["municipality_code"] == municipality_code]
     picked = pick_years(own, baseline_year, max_distance)[
-        ["kpi_code", "data_point", "year", "value", "unit", "status", "source_ref", "is_example"]
+        [
+            "kpi_code",
+            "data_point",
+            "year",
+            "value",
+            "unit",
+            "status",
+            "source_ref",
+            "is_example",
+            "under_review",
+            "review_reason",
+        ]
     ].rename(columns={"unit": "value_unit"})
     frame = points.merge(picked, on=["kpi_code", "data_point"], how="left")
     frame["status"] = frame["status"].fillna("not_reported")
     frame["is_example"] = frame["is_example"].astype("boolean")
+    frame["under_review"] = frame["under_review"].astype("boolean").fillna(False)
     frame = score_rows(frame).assign(
         municipality_code=municipality_code,
         baseline_year=baseline_year,
@@ -93,13 +108,18 @@ def zero_point(
 def release_id(
     frame: pd.DataFrame, baseline_year: int, versions: dict[str, str], targets_sha256: str
 ) -> str:
-    """``<baseline year>-<12 hex>``: a hash of the baseline values and the versions used."""
+    """``<baseline year>-<12 hex>``: a hash of the baseline values, the versions used, and which
+    values are under review and why (only when some are, so a baseline with none keeps the id it
+    had before values were reviewed)."""
     digest = hashlib.sha256()
     for key in sorted(versions):
         digest.update(f"{key}={versions[key]}\n".encode())
     digest.update(f"targets_sha256={targets_sha256}\n".encode())
     key = frame[RELEASE_KEY_COLUMNS].sort_values(["kpi_code", "data_point"])
     digest.update(key.to_csv(index=False, float_format="%.12g").encode())
+    reviewed = frame.loc[frame["under_review"].fillna(False).astype(bool), REVIEW_KEY_COLUMNS]
+    if len(reviewed):
+        digest.update(reviewed.sort_values(["kpi_code", "data_point"]).to_csv(index=False).encode())
     return f"{baseline_year}-{digest.hexdigest()[:12]}"
 
 
@@ -117,6 +137,7 @@ def release_summary(zero: pd.DataFrame, release_number: int) -> pd.DataFrame:
         "n_data_points": len(zero),
         "n_reported": int((zero["status"] == "reported").sum()),
         "n_scored": r.n_scored,
+        "n_under_review": int(zero["under_review"].fillna(False).sum()),
         "points": r.points,
         "max_points": r.max_points,
         "percent": r.percent,
