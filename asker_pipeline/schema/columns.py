@@ -494,6 +494,21 @@ N_NOT_REPORTED = _col(
     "n_not_reported", "INTEGER", "Number of data points without a reported value.",
     "Antall ikke rapportert", "Not reported", "Antall datapunkter uten rapportert verdi.",
 )
+N_FORMER_AREA = _col(
+    "n_former_area", "INTEGER",
+    "Number of reported values that describe a former area (e.g. Asker before the 2020 merger).",
+    "Antall for tidligere område", "Former area",
+    "Antall rapporterte verdier som gjelder et tidligere område (f.eks. Asker før "
+    "sammenslåingen i 2020).",
+)
+BASELINE_AREA_CODE = _col(
+    "baseline_area_code", "VARCHAR", "The area the baseline value describes (area_code).",
+    "Område ved nullpunktet", "Baseline area", "Området basisverdien gjelder.",
+)
+LATEST_AREA_CODE = _col(
+    "latest_area_code", "VARCHAR", "The area the latest value describes (area_code).",
+    "Område siste år", "Latest area", "Området siste verdi gjelder.",
+)
 N_UNDER_REVIEW = _col(
     "n_under_review", "INTEGER",
     "Number of reported values under review (they fail a plausibility rule or carry a flag).",
@@ -624,7 +639,8 @@ CHANGE_IN_POINTS = _col(
     "Endring i poeng", "Change in points", "Siste poeng minus basispoeng.", unit="points",
 )
 TREND = _col(
-    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware.",
+    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware; 'area changed' when the "
+    "baseline and latest values describe different areas (no change is computed then).",
     "Utvikling", "Trend", "Bedre, uendret eller dårligere, ut fra retningen.",
 )
 

@@ -227,6 +227,8 @@ SCORED = (
 )
 #: Whether a value is under review, and why (``quality/review.py``).
 REVIEW = (c.UNDER_REVIEW, c.REVIEW_REASON)
+#: Which area a value describes, and whether it is a former one (``reference/areas.py``).
+AREA = (c.AREA_CODE, c.FORMER_AREA)
 KPI_SCORES = Table(
     "marts.kpi_scores",
     "Every selected, reported value of every municipality and year with its percentage of target "
@@ -236,7 +238,7 @@ KPI_SCORES = Table(
     (
         c.MUNICIPALITY_CODE, c.YEAR, *DATA_POINT_PLACE, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT,
         c.DIRECTION, c.VALUE, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, *SCORED,
-        *REVIEW, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
+        *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
     ),
     exported=True,
 )
@@ -254,7 +256,7 @@ ZERO_POINT_COLUMNS = (
     c.RELEASE_ID, c.MUNICIPALITY_CODE, c.BASELINE_YEAR, *DATA_POINT_PLACE, c.CATEGORY_EN,
     c.CATEGORY_NB, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT, c.DIRECTION, c.YEAR, c.VALUE, c.STATUS,
     c.SOURCE_REF, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, c.TARGET_SOURCE,
-    c.TARGET_CERTAINTY, *SCORED, *REVIEW, c.IS_EXAMPLE, *PROVENANCE, c.TARGETS_SHA256,
+    c.TARGET_CERTAINTY, *SCORED, *REVIEW, *AREA, c.IS_EXAMPLE, *PROVENANCE, c.TARGETS_SHA256,
 )
 BASELINE_RELEASES = Table(
     "marts.baseline_releases",
@@ -264,7 +266,7 @@ BASELINE_RELEASES = Table(
     "never overwritten; changed baseline inputs add a new one.",
     (
         c.RELEASE_ID, c.RELEASE_NUMBER, c.MUNICIPALITY_CODE, c.BASELINE_YEAR, *PROVENANCE,
-        c.TARGETS_SHA256, c.N_DATA_POINTS, c.N_REPORTED, c.N_SCORED, c.N_UNDER_REVIEW, c.POINTS,
+        c.TARGETS_SHA256, c.N_DATA_POINTS, c.N_REPORTED, c.N_SCORED, c.N_UNDER_REVIEW, c.N_FORMER_AREA, c.POINTS,
         c.MAX_POINTS, c.PERCENT, c.BAND_LABEL,
     ),
     exported=True,
@@ -322,7 +324,7 @@ BASELINE_PROGRESS = Table(
         c.RELEASE_ID, c.MUNICIPALITY_CODE, c.KPI_CODE, c.DATA_POINT, c.KPI_NAME_EN, c.UNIT,
         c.DIRECTION, c.BASELINE_YEAR_USED, c.BASELINE_VALUE, c.BASELINE_POINTS, c.LATEST_YEAR,
         c.LATEST_VALUE, c.TARGET, c.LATEST_PERCENT_OF_TARGET, c.LATEST_POINTS, c.CHANGE_IN_VALUE,
-        c.CHANGE_IN_POINTS, c.TREND,
+        c.CHANGE_IN_POINTS, c.TREND, c.BASELINE_AREA_CODE, c.LATEST_AREA_CODE,
     ),
     exported=True,
 )
@@ -337,7 +339,7 @@ PEER_COMPARISON = Table(
         c.KPI_CODE, c.DATA_POINT, c.CATEGORY_NODE, c.DIMENSION_CODE, *DATA_POINT_NAMES, c.UNIT,
         c.DIRECTION, c.REFERENCE_YEAR, c.MUNICIPALITY_CODE, c.MUNICIPALITY_NAME, c.IS_SUBJECT,
         c.VALUE, c.YEAR, c.YEAR_NOTE, c.N_COMPARED, c.RANK, c.PERCENTILE_RANK, c.PEER_MEDIAN,
-        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, *REVIEW, c.SOURCE_REF, c.IS_EXAMPLE,
+        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE,
         *PROVENANCE,
     ),
     exported=True,

@@ -33,7 +33,7 @@ def selected_values(conn) -> pd.DataFrame:
     marked ``under_review`` with its ``review_reason`` (``quality/review.py``)."""
     values = conn.execute(
         "SELECT municipality_code, year, kpi_code, data_point, value, unit, status, source_ref, "
-        "is_example, note "
+        "is_example, note, area_code, former_area "
         "FROM staging.kpi_values WHERE is_selected ORDER BY municipality_code, year, kpi_code, "
         "data_point"
     ).df()

@@ -214,6 +214,8 @@ def compare(
                     else standing(vals[i], median, orientation, parity),
                     "under_review": reviewed[i],
                     "review_reason": r.review_reason,
+                    "area_code": r.area_code,
+                    "former_area": bool(r.former_area),
                     "source_ref": r.source_ref,
                     "is_example": bool(r.is_example),
                     **versions,

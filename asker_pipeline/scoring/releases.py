@@ -65,24 +65,6 @@ def _widened(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return frame.assign(**dict.fromkeys(missing, None))
 
 
-def add_missing_columns(conn: duckdb.DuckDBPyConnection, table: Table) -> list[str]:
-    """Give a kept table the columns declared since it was created, empty (kept tables are
-    widened, never rebuilt). Returns the names added."""
-    schema, name = table.name.split(".")
-    present = {
-        row[0]
-        for row in conn.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ?",
-            [schema, name],
-        ).fetchall()
-    }
-    added = [c for c in table.columns if c.name not in present]
-    for column in added:
-        conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type}")
-    return [c.name for c in added]
-
-
 def reconcile(
     conn: duckdb.DuckDBPyConnection, published: Path, staged: Path
 ) -> tuple[list[str], list[str]]:
@@ -96,7 +78,6 @@ def reconcile(
     with transaction(conn):
         for table in (tables.BASELINE_RELEASES, tables.BASELINE_RELEASE_VALUES):
             create_table(conn, table)
-            add_missing_columns(conn, table)
         for release_id, path in on_file.items():
             if release_id not in known:
                 summary, values = read_release(path)
