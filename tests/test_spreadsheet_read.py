@@ -51,7 +51,7 @@ def value_of(result, key=UNEMPLOYMENT):
 def test_round_trip_gives_back_what_was_typed(tmp_path):
     quality = DATA_QUALITY[0]
     points = CATALOGUE.data_points[["kpi_code", "data_point", "unit"]].itertuples(index=False)
-    special = {"yes_no": lambda i: i % 2, "gini": lambda i: 0.27}
+    special = {"yes_no": lambda i: i % 2, "gini": lambda i: 0.27, "ratio": lambda i: 1.2}
     entries = {
         (kpi, point): {
             "value": special.get(unit, lambda i: round(10 + i * 0.37, 2))(i),

@@ -44,6 +44,23 @@ SOURCE_MUNICIPALITY_CODE = _col(
     "The municipality code as the source gave it (a predecessor's code for a year before a merger "
     "or renumbering).",
 )
+AREA_CODE = _col(
+    "area_code", "VARCHAR",
+    "The code of the area the value describes: the code it was reported under when that area is "
+    "not today's municipality's (a merger, split or boundary change since), else today's code.",
+    "Område", "Area", "Koden til området verdien gjelder: koden den ble rapportert under når "
+    "området ikke er dagens kommune (sammenslåing, deling eller grenseendring siden), ellers "
+    "dagens kommunenummer.",
+)
+FORMER_AREA = _col(
+    "former_area", "BOOLEAN",
+    "The value describes a former area (e.g. Asker before the 2020 merger), not today's "
+    "municipality's: compare it with care.",
+    "Tidligere område", "Former area",
+    "Verdien gjelder et tidligere område (f.eks. Asker før sammenslåingen i 2020), ikke dagens "
+    "kommune: sammenlign med varsomhet.",
+    values="boolean",
+)
 YEAR = _col(
     "year", "INTEGER", "The year the value describes.",
     "År", "Year", "Året verdien gjelder.",
@@ -336,6 +353,27 @@ NOT_SCORED_REASON = _col(
     "Ikke scoret fordi", "Not scored because", "Hvorfor verdien ikke er scoret.",
     values="not_scored_reason",
 )
+UNDER_REVIEW = _col(
+    "under_review", "BOOLEAN",
+    "The value is under review: it fails a WARN plausibility rule (expectations/plausibility.json) "
+    "or a source flagged it when it was loaded. It is still scored, but left out of the peer "
+    "comparison's median, ranks and positions unless the comparison is told to include it.",
+    "Til kontroll", "Under review",
+    "Verdien er til kontroll: den bryter en rimelighetskontroll eller ble flagget da den ble lest "
+    "inn. Den scores likevel, men holdes utenfor medianen, rangeringen og plasseringen i "
+    "sammenligningen med nettverket.",
+    values="boolean",
+)
+REVIEW_REASON = _col(
+    "review_reason", "VARCHAR",
+    "Why the value is under review: each rule it fails (what is wrong, in Norwegian and English, "
+    "the figures, the rule's name) and each flag in its note, joined with ' | '. Empty when it "
+    "is not under review.",
+    "Årsak til kontroll", "Review reason",
+    "Hvorfor verdien er til kontroll: hver kontroll den bryter (hva som er galt, tallene og "
+    "kontrollens navn) og hvert flagg fra innlesingen, skilt med ' | '. Tom når verdien ikke er "
+    "til kontroll.",
+)
 PERCENT_OF_TARGET = _col(
     "percent_of_target", "DOUBLE",
     "How far the value has come towards its target, in percent, capped at 100: what the band is "
@@ -489,6 +527,28 @@ N_NOT_REPORTED = _col(
     "n_not_reported", "INTEGER", "Number of data points without a reported value.",
     "Antall ikke rapportert", "Not reported", "Antall datapunkter uten rapportert verdi.",
 )
+N_FORMER_AREA = _col(
+    "n_former_area", "INTEGER",
+    "Number of reported values that describe a former area (e.g. Asker before the 2020 merger).",
+    "Antall for tidligere område", "Former area",
+    "Antall rapporterte verdier som gjelder et tidligere område (f.eks. Asker før "
+    "sammenslåingen i 2020).",
+)
+BASELINE_AREA_CODE = _col(
+    "baseline_area_code", "VARCHAR", "The area the baseline value describes (area_code).",
+    "Område ved nullpunktet", "Baseline area", "Området basisverdien gjelder.",
+)
+LATEST_AREA_CODE = _col(
+    "latest_area_code", "VARCHAR", "The area the latest value describes (area_code).",
+    "Område siste år", "Latest area", "Området siste verdi gjelder.",
+)
+N_UNDER_REVIEW = _col(
+    "n_under_review", "INTEGER",
+    "Number of reported values under review (they fail a plausibility rule or carry a flag).",
+    "Antall til kontroll", "Under review",
+    "Antall rapporterte verdier som er til kontroll (bryter en rimelighetskontroll eller er "
+    "flagget).",
+)
 N_EXAMPLE_TARGETS = _col(
     "n_example_targets", "INTEGER", "Scored values whose target was computed from example data.",
     "Antall med eksempelmål", "Example-data targets",
@@ -613,7 +673,8 @@ CHANGE_IN_POINTS = _col(
     "Endring i poeng", "Change in points", "Siste poeng minus basispoeng.", unit="points",
 )
 TREND = _col(
-    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware.",
+    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware; 'area changed' when the "
+    "baseline and latest values describe different areas (no change is computed then).",
     "Utvikling", "Trend", "Bedre, uendret eller dårligere, ut fra retningen.", values="trend",
 )
 

@@ -62,6 +62,12 @@ def column_for_header(labels: tuple[str, ...]) -> str | None:
     return None
 
 
+def both(nb: str, en: str) -> str:
+    """A text for the people filling in workbooks, in Norwegian and English, as the workbook
+    shows its labels ("nb / en"); used for every reason a row or a file is rejected."""
+    return f"{nb} / {en}"
+
+
 @dataclass(frozen=True)
 class Labelled:
     """A key with its Norwegian and English label, shown in the workbook as "nb / en"."""

@@ -36,6 +36,7 @@ from asker_pipeline.spreadsheets.layout import (
     TEMPLATE_VERSION,
     TITLE_ROW,
 )
+from asker_pipeline.spreadsheets.parse import shown
 
 DIRECTION_LABELS = {
     "higher": "høyere er bedre / higher is better",
@@ -99,7 +100,7 @@ def value_validation(ref: str, label: str, low: float, high: float) -> DataValid
         f",{ref}<={high:.15g})" if bounded else ")"
     )
     codes = ",".join(f'TRIM(UPPER({ref}))="{code}"' for code in STATUS_CODES)
-    allowed = f"{low:.15g}–{high:.15g}" if bounded else f"≥ {low:.15g}"
+    allowed = f"{shown(low)}–{shown(high)}" if bounded else f"≥ {shown(low)}"
     return DataValidation(
         type="custom",
         formula1=f"OR({number},{codes})",

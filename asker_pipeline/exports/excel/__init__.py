@@ -51,8 +51,16 @@ def build_workbook(data: BenchmarkData, language: str = "nb") -> openpyxl.Workbo
     t = lambda key: text(language, key)  # noqa: E731
     tables = [
         ("sheet_categories", data.categories, sheets.category_fields(language)),
-        ("sheet_kpis", data.kpi_scores, sheets.kpi_fields(language)),
-        ("sheet_comparison", data.comparison, sheets.comparison_fields(data, language)),
+        (
+            "sheet_kpis",
+            sheets.with_review_text(data.kpi_scores, labels, language),
+            sheets.kpi_fields(language),
+        ),
+        (
+            "sheet_comparison",
+            sheets.with_review_text(data.comparison, labels, language),
+            sheets.comparison_fields(data, language),
+        ),
         ("sheet_quality", sheets.quality_frame(data, labels, language), sheets.QUALITY_FIELDS),
         ("sheet_not_reported", data.not_reported, sheets.not_reported_fields(language)),
         ("sheet_sources", data.sources, sheets.SOURCE_FIELDS),

@@ -33,10 +33,14 @@ TITLE_FONT = Font(bold=True, size=14)
 OVERVIEW_TOP = 6  # header row of the overview table
 OVERVIEW_ZOOM = 80
 
-# Columns other branches add show up by themselves (``optional``): a value under review
-# (under_review / review_reason), and, on the comparison, issue 13's rank interval and national
-# percentile and issue 14's "covers former Asker (0220)" flag go beside them.
-REVIEW = [Field("under_review", optional=True), Field("review_reason", optional=True)]
+# Marks on a value, shown when the table has them (``optional``): under review (with why) and
+# whether it describes a former area (Asker before 2020). Issue 13's rank interval and national
+# percentile go beside them on the comparison.
+REVIEW = [
+    Field("under_review", optional=True),
+    Field("review_reason", optional=True, max_width=50),
+    Field("former_area", optional=True),
+]
 
 
 def _name(language: str, base: str = "node_name") -> str:
@@ -146,6 +150,21 @@ def number_text(value: float, language: str) -> str:
     return shown
 
 
+def detail_text(detail: str, labels: Labels, language: str) -> str:
+    """A rule's finding ("shares sum to 108.99, not 100", parts joined with "; ") in the file's
+    language: the words from assets/value_labels.csv, units by their label, numbers as the
+    reader writes them."""
+    units = "|".join(re.escape(k) for k in sorted(labels.keys("unit"), key=len, reverse=True))
+    parts = []
+    for part in detail.split("; "):
+        words = labels.label("quality_detail", part, language)
+        words = re.sub(
+            rf"\b({units})\b", lambda m: labels.label("unit", m.group(), language).lower(), words
+        )
+        parts.append(re.sub(r"\d+\.\d+", lambda m: number_text(float(m.group()), language), words))
+    return "; ".join(parts)
+
+
 def failure_text(failure: object, labels: Labels, language: str) -> str | None:
     """The report's first failing row ("2023 EC: ICT: ICT: 2C main = 97.97 percent: above ...")
     with its data point, unit, number and reason in the file's language."""
@@ -158,14 +177,45 @@ def failure_text(failure: object, labels: Labels, language: str) -> str | None:
         value = number_text(float(match["value"]), language)
     except ValueError:
         value = match["value"]
-    detail = re.sub(
-        r"\d+\.\d+",
-        lambda m: number_text(float(m.group()), language),
-        labels.label("quality_detail", match["detail"], language),
-    )
     return (
         f"{match['year']} {match['kpi']} {labels.label('data_point', match['point'], language)} "
-        f"= {value} {labels.label('unit', match['unit'], language).lower()}: {detail}"
+        f"= {value} {labels.label('unit', match['unit'], language).lower()}: "
+        f"{detail_text(match['detail'], labels, language)}"
+    )
+
+
+_RULE_REASON = re.compile(r"^(?P<nb>.+?) / (?P<en>.+?) \((?P<detail>.*); rule (?P<rule>\S+)\)$")
+_FLAG_REASON = re.compile(r"^flagget ved innlesing / flagged when loaded: (?P<flag>.*)$")
+
+
+def review_text(reason: object, labels: Labels, language: str) -> str | None:
+    """Why a value is under review (``quality/review.py`` writes each reason in both languages,
+    joined with " | ") in the file's language only."""
+    if reason is None or (not isinstance(reason, str) and pd.isna(reason)):
+        return None
+    shown = []
+    for part in reason.split(" | "):
+        rule, flag = _RULE_REASON.match(part), _FLAG_REASON.match(part)
+        if rule:
+            words = rule["nb"] if language == "nb" else rule["en"]
+            detail = detail_text(rule["detail"], labels, language)
+            name = labels.label("quality_rule", rule["rule"], language)
+            shown.append(f"{words} ({detail}; {'kontroll' if language == 'nb' else 'check'}: {name})")
+        elif flag:
+            nb, _, en = flag["flag"].partition(" / ")
+            shown.append(
+                f"flagget ved innlesing: {nb}" if language == "nb" else f"flagged when loaded: {en or nb}"
+            )
+        else:
+            shown.append(part)
+    return " | ".join(shown)
+
+
+def with_review_text(frame: pd.DataFrame, labels: Labels, language: str) -> pd.DataFrame:
+    if "review_reason" not in frame.columns:
+        return frame
+    return frame.assign(
+        review_reason=[review_text(r, labels, language) for r in frame["review_reason"]]
     )
 
 
