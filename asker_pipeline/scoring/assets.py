@@ -228,7 +228,8 @@ def review_overview(zero: pd.DataFrame) -> dict[str, object]:
 
 def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]:
     """Dimension and category scores as markdown tables (headed by how many values are under
-    review), a bar chart of category scores, and the values under review."""
+    review), as bar charts (PNG images in the markdown, drawn by ``charts``, which imports
+    matplotlib only now, never at load), and the values under review."""
     dims = []
     for dim, g in zero.groupby("dimension_code", sort=True):
         r = method.rollup(g["points"])
@@ -257,13 +258,18 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
             "band",
         ]
     ]
-    chart = charts.bar_chart(
-        list(cover["category_node"]),
+    dimension_chart = charts.score_chart(
+        [d["dimension"] for d in dims],
+        [None if d["percent"] == "n/a" else d["percent"] for d in dims],
+        [None if d["band"] == "not scored" else d["band"] for d in dims],
+        axis_label="% of maximum points",
+    )
+    category_chart = charts.score_chart(
+        [f"{node} {name}" for node, name in zip(cover["category_node"], cover["category_en"], strict=True)],
         list(cover["percent"]),
-        [
-            f"{n} of {t} scored"
-            for n, t in zip(cover["n_scored"], cover["n_data_points"], strict=True)
-        ],
+        list(cover["band_label"]),
+        axis_label="% of maximum points",
+        width=7.5,
     )
     r = method.rollup(zero["points"])
     review_meta = review_overview(zero)
@@ -275,7 +281,11 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         **review_meta,
         "dimension_scores": dg.MetadataValue.md(f"{line}\n\n{markdown_table(pd.DataFrame(dims))}"),
         "category_scores": dg.MetadataValue.md(markdown_table(categories)),
-        "category_chart": dg.MetadataValue.md(chart),
+        "score_chart": dg.MetadataValue.md(
+            charts.markdown_image(dimension_chart, "Dimension scores")
+            + "\n\n"
+            + charts.markdown_image(category_chart, "Category scores")
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: Norwegian data-point label column, NR/../:/. valid, print setup
 KPI_SHEET = "KPI"
 INSTRUCTIONS_SHEET = "Veiledning - Instructions"
 METADATA_SHEET = "Metadata"
@@ -37,6 +37,8 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("kpi_code", "KPI-kode", "KPI code", 18, synonyms=("kode", "code", "kpi")),
     Column("data_point", "Datapunkt", "Data point", 12, synonyms=("datapunkt-id",)),
+    # the data point's Norwegian label (assets/value_labels.csv) beside its code; not read back
+    Column("data_point_nb", "Datapunkt (norsk)", "Data point (Norwegian)", 18),
     Column("name_nb", "Navn (norsk)", "Name (Norwegian)", 42, synonyms=("navn",)),
     Column("name_en", "Navn (engelsk)", "Name (English)", 42, synonyms=("name",)),
     Column("unit", "Enhet", "Unit", 26),
