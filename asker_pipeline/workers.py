@@ -1,13 +1,15 @@
-"""A worker process for Great Expectations validation, started early.
+"""A second process for the run's self-contained work: GX validation, and half of the rendering.
 
-Importing ``great_expectations`` takes seconds, and a run needs it only for the data-quality
-check on ``staging/kpi_values``. A run executes its steps one after the other in one process
-(DuckDB takes one writer), so that import would sit on the run's critical path. Instead, the
-validation runs in a worker process that is started when the run starts (``prewarm``) and
-imports GX on another core while the run loads workbooks and open data. The worker gets plain
-data (the frame, the suite as a dict) and returns plain data (one dict per expectation); it never
+A run executes its steps one after the other in one process (DuckDB takes one writer), so only
+one core works. Two kinds of work need no warehouse: validating a frame with Great Expectations
+(whose import alone takes seconds) and rendering prepared data into files (workbooks,
+factsheets, charts). A worker process is started when the run starts (``prewarm``); it imports
+GX, then the renderers, on the other core while the run loads workbooks and open data. The check
+validates in it, and the partner files are rendered half in it, half in the run's own process
+(``split``). The worker gets plain data and returns plain data (dicts, bytes, text); it never
 touches the warehouse. It is started with ``spawn``: a fresh interpreter, not a copy of a process
-that holds DuckDB's threads and open files. ``ASKER_WORKERS=0`` validates in the calling process.
+that holds DuckDB's threads and open files. ``ASKER_WORKERS=0`` does everything in the calling
+process.
 """
 
 from __future__ import annotations
@@ -16,68 +18,138 @@ import atexit
 import multiprocessing
 import os
 import threading
+import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 
-_pool: ProcessPoolExecutor | None = None
+_worker: _Worker | None = None
 _lock = threading.Lock()
 
 
+class WorkerError(RuntimeError):
+    """The task raised in the worker; the message carries the worker's traceback."""
+
+
 def _import_gx() -> None:
-    """The worker's initializer: import GX once, quietly, with usage analytics off."""
+    """Import GX once, quietly, with usage analytics off. GX's progress bars (off) would give
+    tqdm a multiprocessing lock, a semaphore that stopping the worker would leak: a thread lock
+    does here."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import warnings
+
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations  # noqa: F401
 
 
+#: What the worker imports after GX, for rendering (while the run has not needed it yet).
+RENDERERS = ("asker_pipeline.exports.excel", "asker_pipeline.exports.factsheet")
+
+
+def _serve(connection) -> None:
+    """The worker's loop: import GX and the renderers, then run each task it receives."""
+    import importlib
+
+    _import_gx()
+    for name in RENDERERS:
+        importlib.import_module(name)
+    while True:
+        try:
+            fn, args = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send((True, fn(*args)))
+        except BaseException as error:  # sent back whole: the caller raises it
+            connection.send((False, f"{error!r}\n{traceback.format_exc()}"))
+
+
+class _Worker:
+    """One worker process and the pipe to it (one task at a time)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.busy = threading.Lock()
+
+    def call(self, fn: Callable[..., T], args: tuple) -> T:
+        with self.busy:
+            self.connection.send((fn, args))
+            return self._result()
+
+    def _result(self):
+        ok, result = self.connection.recv()
+        if not ok:
+            raise WorkerError(result)
+        return result
+
+    def stop(self) -> None:
+        """Stop at once: the worker holds nothing to save (letting it wind down, with GX
+        loaded, would cost the run most of a second)."""
+        self.connection.close()
+        self.process.terminate()
+        self.process.join(timeout=5)
+
+
 def enabled() -> bool:
     return os.environ.get("ASKER_WORKERS", "").strip() != "0"
 
 
-def pool() -> ProcessPoolExecutor | None:
-    """The process's validation worker, started on first use; None when workers are off."""
-    global _pool
+def _started() -> _Worker | None:
+    global _worker
     if not enabled():
         return None
     with _lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_import_gx
-            )
+        if _worker is None or not _worker.process.is_alive():
+            _worker = _Worker()
             atexit.register(shutdown)
-        return _pool
+        return _worker
 
 
 def prewarm() -> None:
     """Start the worker now, so it imports GX while the run does its other steps."""
-    worker = pool()
-    if worker is not None:
-        worker.submit(int)  # the worker runs its initializer before its first task
+    _started()
 
 
-def submit(fn: Callable[..., T], *args: object) -> Future[T]:
-    """Run ``fn(*args)`` in the worker (``fn`` must be a module-level function), or here when
+def call(fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in the worker (``fn`` must be a module-level function), or here when
     workers are turned off."""
-    worker = pool()
-    if worker is not None:
-        return worker.submit(fn, *args)
-    future: Future[T] = Future()
-    try:
-        future.set_result(fn(*args))
-    except BaseException as error:  # the caller sees it on .result(), as from a worker
-        future.set_exception(error)
-    return future
+    worker = _started()
+    return fn(*args) if worker is None else worker.call(fn, args)
+
+
+def _each(fn: Callable[..., T], argument_lists: list[tuple]) -> list[T]:
+    return [fn(*args) for args in argument_lists]
+
+
+def split(fn: Callable[..., T], argument_lists: list[tuple]) -> list[T]:
+    """``fn(*args)`` for every argument tuple, in order: the second half in the worker while this
+    process does the first half (two cores at once). ``fn`` must be a module-level function."""
+    worker = _started()
+    if worker is None or len(argument_lists) < 2:
+        return _each(fn, argument_lists)
+    half = (len(argument_lists) + 1) // 2
+    with worker.busy:
+        worker.connection.send((_each, (fn, argument_lists[half:])))
+        try:
+            here = _each(fn, argument_lists[:half])
+        finally:  # the worker's answer is always read, so the pipe is clean for the next task
+            there = worker._result()
+    return here + there
 
 
 def shutdown() -> None:
-    global _pool
+    global _worker
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+        if _worker is not None:
+            _worker.stop()
+            _worker = None

@@ -168,9 +168,12 @@ def test_validation_runs_in_the_worker_with_the_same_results_as_here(monkeypatch
     frame = clean_frame()
     suite, parameters = prepared_suite(TABLE)
     bounded = suites.with_unit_bounds(frame, load_catalogue())
-    assert workers.submit(os.getpid).result() != os.getpid()  # a process of its own
+    assert workers.call(os.getpid) != os.getpid()  # a process of its own
     assert gx_runner.validate(bounded, suite, parameters) == gx_runner.validate_here(
         bounded, suite, parameters
     )
     monkeypatch.setenv("ASKER_WORKERS", "0")  # turned off: the same call runs here
-    assert workers.submit(os.getpid).result() == os.getpid()
+    assert workers.call(os.getpid) == os.getpid()
+    monkeypatch.delenv("ASKER_WORKERS")
+    with pytest.raises(workers.WorkerError, match="ZeroDivisionError"):
+        workers.call(divmod, 1, 0)  # the worker's error, raised here

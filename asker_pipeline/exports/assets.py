@@ -71,81 +71,103 @@ def workbook_name(code: str, name_ascii: str, language: str = "nb") -> str:
     return f"benchmark_{code}_{name_ascii}{'' if language == 'nb' else '_' + language}.xlsx"
 
 
-class ExcelConfig(dg.Config):
-    #: Languages to write: "nb" (benchmark_<code>_<name>.xlsx) and "en" (..._en.xlsx).
+class PartnerFilesConfig(dg.Config):
+    #: Languages of the benchmark workbooks: "nb" (benchmark_<code>_<name>.xlsx) and "en"
+    #: (..._en.xlsx). The factsheets are in bokmål.
     languages: list[str] = ["nb", "en"]
 
 
-@dg.asset(
-    key=["exports", "excel"],
-    deps=[*MART_KEYS, tables.DATA_QUALITY_REPORT.asset_key],
-    group_name=GROUP,
-    kinds={"excel", "duckdb"},
+EXCEL = dg.AssetKey(["exports", "excel"])
+FACTSHEETS = dg.AssetKey(["exports", "factsheets"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            EXCEL,
+            deps=[*MART_KEYS, tables.DATA_QUALITY_REPORT.asset_key],
+            group_name=GROUP,
+            kinds={"excel", "duckdb"},
+            description="A benchmark workbook for Asker and for each partner (exports/excel/), "
+            "in bokmål and English: Oversikt (scores at a glance, band colours, network median, "
+            "bar charts), Les meg (method, how to read a band, glossary), categories, KPIs, "
+            "comparison with the peer set, data quality, not reported, sources. Printable (A4 "
+            "landscape, one page wide), formula-safe and byte-reproducible.",
+        ),
+        dg.AssetSpec(
+            FACTSHEETS,
+            deps=MART_KEYS,
+            group_name=GROUP,
+            kinds={"html", "duckdb"},
+            description="A one-page factsheet per municipality "
+            "(exports/factsheets/factsheet_<code>.html), in bokmål: dimension scores with a chart, "
+            "then every KPI data point with its value, target, band colour and the network "
+            "median. Self-contained (inline CSS and SVG), printable on A4.",
+        ),
+    ],
+    can_subset=True,
 )
-def excel_exports(config: ExcelConfig, warehouse: Warehouse) -> dg.MaterializeResult:
-    """A benchmark workbook for Asker and for each partner (exports/excel/), in bokmål and
-    English: Oversikt (scores at a glance, band colours, network median, bar charts), Les meg
-    (method, how to read a band, glossary), categories, KPIs, comparison with the peer set, data
-    quality, not reported, sources. Printable (A4 landscape, one page wide), formula-safe and
-    byte-reproducible."""
+def partner_files(
+    context: dg.AssetExecutionContext, config: PartnerFilesConfig, warehouse: Warehouse
+):
+    """Each municipality's data is read once and rendered into its workbooks and factsheet."""
+    root = warehouse.exports_path()
+    network = load_municipalities().municipalities
+    with warehouse.get_connection() as conn:
+        versions = export_versions(conn)
+        data = {code: benchmark_data(conn, code, versions) for code in network["code"]}
+    published = Path(warehouse.exports_dir)
+    if EXCEL in context.selected_asset_keys:
+        written, removed = write_workbooks(root / "excel", network, data, config.languages)
+        yield dg.MaterializeResult(
+            asset_key=EXCEL,
+            metadata=_listing(written, removed, root, published / "excel", versions),
+        )
+    if FACTSHEETS in context.selected_asset_keys:
+        written, removed = write_factsheets(root / "factsheets", network, data)
+        yield dg.MaterializeResult(
+            asset_key=FACTSHEETS,
+            metadata=_listing(written, removed, root, published / "factsheets", versions),
+        )
+
+
+def write_workbooks(folder: Path, network, data, languages: list[str]):
+    """Every municipality's benchmark workbooks; returns (written, stale files removed)."""
+    from asker_pipeline import workers
     from asker_pipeline.exports import excel  # openpyxl: imported when exporting, not on load
 
-    root = warehouse.exports_path()
-    folder = root / "excel"
-    network = load_municipalities().municipalities
-    written = []
-    with warehouse.get_connection() as conn:
-        versions = export_versions(conn)
-        for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True):
-            data = benchmark_data(conn, code, versions)
-            for language in config.languages:
-                path = folder / workbook_name(code, name_ascii, language)
-                book = excel.build_workbook(data, language)
-                write_bytes_atomic(path, excel.workbook_bytes(book))
-                written.append(path)
-    removed = remove_stale(folder, "*.xlsx", set(written))
-    return dg.MaterializeResult(
-        metadata={
-            **files_metadata(written, root),
-            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "excel")),
-            "removed_stale": ", ".join(removed) or "none",
-            **versions,
-        }
-    )
+    books = [
+        (folder / workbook_name(code, name_ascii, language), data[code], language)
+        for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True)
+        for language in languages
+    ]
+    files = workers.split(excel.workbook_file, [(d, language) for _, d, language in books])
+    written = [write_bytes_atomic(path, b) for (path, _, _), b in zip(books, files, strict=True)]
+    return written, remove_stale(folder, "*.xlsx", set(written))
 
 
-@dg.asset(
-    key=["exports", "factsheets"],
-    deps=MART_KEYS,
-    group_name=GROUP,
-    kinds={"html", "duckdb"},
-)
-def factsheet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
-    """A one-page factsheet per municipality (exports/factsheets/factsheet_<code>.html), in
-    bokmål: dimension scores with a chart, then every KPI data point with its value, target, band
-    colour and the network median. Self-contained (inline CSS and SVG), printable on A4."""
+def write_factsheets(folder: Path, network, data):
+    """Every municipality's factsheet; returns (written, stale files removed)."""
+    from asker_pipeline import workers
     from asker_pipeline.exports import factsheet  # jinja2 and matplotlib: only when exporting
 
-    root = warehouse.exports_path()
-    folder = root / "factsheets"
-    network = load_municipalities().municipalities
     catalogue = load_catalogue()
     points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
-    written = []
-    with warehouse.get_connection() as conn:
-        versions = export_versions(conn)
-        for code in network["code"]:
-            html = factsheet.factsheet_html(benchmark_data(conn, code, versions), points)
-            written.append(write_bytes_atomic(folder / factsheet.file_name(code), html.encode()))
-    removed = remove_stale(folder, "*.html", set(written))
-    return dg.MaterializeResult(
-        metadata={
-            **files_metadata(written, root),
-            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "factsheets")),
-            "removed_stale": ", ".join(removed) or "none",
-            **versions,
-        }
-    )
+    pages = workers.split(factsheet.factsheet_html, [(data[c], points) for c in network["code"]])
+    written = [
+        write_bytes_atomic(folder / factsheet.file_name(code), html.encode())
+        for code, html in zip(network["code"], pages, strict=True)
+    ]
+    return written, remove_stale(folder, "*.html", set(written))
 
 
-defs = dg.Definitions(assets=[parquet_exports, excel_exports, factsheet_exports])
+def _listing(written, removed, root: Path, folder: Path, versions) -> dict[str, object]:
+    return {
+        **files_metadata(written, root),
+        "folder": dg.MetadataValue.path(str(folder)),
+        "removed_stale": ", ".join(removed) or "none",
+        **versions,
+    }
+
+
+defs = dg.Definitions(assets=[parquet_exports, partner_files])

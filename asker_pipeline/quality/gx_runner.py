@@ -57,7 +57,7 @@ def validate(
     """Run every expectation of ``suite`` on ``frame`` in one pass, in a worker process."""
     from asker_pipeline import workers
 
-    return workers.submit(validate_here, frame, suite, parameters).result()
+    return workers.call(validate_here, frame, suite, parameters)
 
 
 def validate_here(

@@ -5,6 +5,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from asker_pipeline import workers
 from asker_pipeline.metadata import markdown_table, table_metadata
 from asker_pipeline.quality import review
 from asker_pipeline.quality.outcomes import plausibility_inputs
@@ -258,18 +259,24 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
             "band",
         ]
     ]
-    dimension_chart = charts.score_chart(
-        [d["dimension"] for d in dims],
-        [None if d["percent"] == "n/a" else d["percent"] for d in dims],
-        [None if d["band"] == "not scored" else d["band"] for d in dims],
-        axis_label="% of maximum points",
-    )
-    category_chart = charts.score_chart(
-        [f"{node} {name}" for node, name in zip(cover["category_node"], cover["category_en"], strict=True)],
-        list(cover["percent"]),
-        list(cover["band_label"]),
-        axis_label="% of maximum points",
-        width=7.5,
+    names = zip(cover["category_node"], cover["category_en"], strict=True)
+    images = workers.split(  # one drawn here, one in the worker at the same time
+        charts.score_chart_markdown,
+        [
+            (
+                "Dimension scores",
+                [d["dimension"] for d in dims],
+                [None if d["percent"] == "n/a" else d["percent"] for d in dims],
+                [None if d["band"] == "not scored" else d["band"] for d in dims],
+            ),
+            (
+                "Category scores",
+                [f"{node} {name}" for node, name in names],
+                list(cover["percent"]),
+                list(cover["band_label"]),
+                7.5,
+            ),
+        ],
     )
     r = method.rollup(zero["points"])
     review_meta = review_overview(zero)
@@ -281,11 +288,7 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         **review_meta,
         "dimension_scores": dg.MetadataValue.md(f"{line}\n\n{markdown_table(pd.DataFrame(dims))}"),
         "category_scores": dg.MetadataValue.md(markdown_table(categories)),
-        "score_chart": dg.MetadataValue.md(
-            charts.markdown_image(dimension_chart, "Dimension scores")
-            + "\n\n"
-            + charts.markdown_image(category_chart, "Category scores")
-        ),
+        "score_chart": dg.MetadataValue.md("\n\n".join(images)),
     }
 
 

@@ -127,3 +127,9 @@ def png_base64(fig, dpi: int = 100) -> str:
 def markdown_image(fig, alt: str) -> str:
     """Markdown that shows the chart in the Dagster UI (a data-URI PNG)."""
     return f"![{alt}](data:image/png;base64,{png_base64(fig)})"
+
+
+def score_chart_markdown(alt: str, labels, percents, bands, width: float = 6.5) -> str:
+    """A score chart (no median) as a markdown image; module-level, so the worker can draw it."""
+    chart = score_chart(labels, percents, bands, axis_label="% of maximum points", width=width)
+    return markdown_image(chart, alt)

@@ -43,6 +43,11 @@ SHEET_KEYS = (
 )
 
 
+def workbook_file(data: BenchmarkData, language: str = "nb") -> bytes:
+    """The benchmark workbook as file bytes (module-level: the worker process renders some)."""
+    return workbook_bytes(build_workbook(data, language))
+
+
 def build_workbook(data: BenchmarkData, language: str = "nb") -> openpyxl.Workbook:
     labels = load_labels()
     wb = openpyxl.Workbook()
