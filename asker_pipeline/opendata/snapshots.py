@@ -67,8 +67,26 @@ def read_snapshot(series: Series, sources_dir: Path) -> Snapshot:
     return Snapshot(series, path, series.snapshot.as_posix(), doc, hashlib.sha256(raw).hexdigest())
 
 
+def narrow_query(query: str | None, narrowed: dict[str, str]) -> str | None:
+    """The snapshot's query (a GET path) as it applies to some of its cells: the value codes of
+    the ``narrowed`` variables replaced (``{"Region": "0220,0627", "Tid": "2019"}``). Asking
+    it returns exactly those cells; at national scale the whole query lists hundreds of codes."""
+    if not query:
+        return query
+    path, _, params = query.partition("?")
+    parts = []
+    for param in params.split("&"):
+        key, _, value = param.partition("=")
+        for variable, codes in narrowed.items():
+            if key == f"valueCodes[{variable}]":
+                value = codes
+        parts.append(f"{key}={value}")
+    return f"{path}?{'&'.join(parts)}"
+
+
 def observations(snapshot: Snapshot) -> pd.DataFrame:
-    """The snapshot's cells as tidy rows with provenance (status kept distinct)."""
+    """The snapshot's cells as tidy rows with provenance (status kept distinct); each cell's
+    query asks for its own region and period."""
     series = snapshot.series
     frame = jsonstat.decode(snapshot.doc)
     other = [
@@ -77,6 +95,13 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
         if c not in {series.region_variable, series.time_variable, "value", "symbol", "status"}
     ]
     prov = snapshot.provenance
+    cells = list(zip(frame[series.region_variable], frame[series.time_variable], strict=True))
+    queries = {
+        (region, period): narrow_query(
+            prov.get("query"), {series.region_variable: region, series.time_variable: period}
+        )
+        for region, period in dict.fromkeys(cells)
+    }
     return pd.DataFrame(
         {
             "series_id": series.id,
@@ -93,7 +118,7 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
             "status": frame["status"],
             "source_file": snapshot.relative,
             "source_sha256": snapshot.sha256,
-            "query": prov.get("query"),
+            "query": [queries[cell] for cell in cells],
             "retrieved_at": pd.to_datetime(prov.get("retrieved_at"), utc=True),
             "is_example": snapshot.is_example,
         },

@@ -160,7 +160,8 @@ SOURCE_SHA256 = _col(
 )
 PROVIDER = _col("provider", "VARCHAR", "Open-data provider, e.g. 'SSB' (Statistics Norway).")
 TABLE_ID = _col("table_id", "VARCHAR", "The provider's table id, e.g. '07459'.")
-QUERY = _col("query", "VARCHAR", "The API query that returned the value.")
+QUERY = _col("query", "VARCHAR", "The API query that returned the value (for open data, the "
+             "snapshot's query narrowed to the value's own region codes and year).")
 RETRIEVED_AT = _col(
     "retrieved_at", "TIMESTAMP", "When the provider was asked (UTC), from the snapshot."
 )
