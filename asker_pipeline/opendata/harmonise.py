@@ -118,14 +118,15 @@ def _year(period: str) -> int:
 def _break_notes(history: MunicipalityHistory, current: str, year: int) -> tuple[str, ...]:
     """Area changes after ``year`` to today's municipality (cached: every series asks)."""
     breaks = history.series_breaks(current)
-    later = breaks[breaks["year"] > year]
-    notes = []
-    for (when, kind), group in later.groupby(["year", "kind"], sort=True):
-        if kind == "merger":
-            continue  # handled by summing the predecessors
-        label = {"boundary_change": "boundary change without a new code", "split": "split"}[kind]
-        notes.append(f"series break {when} ({label}): {group['note'].iloc[0]}")
-    return tuple(notes)
+    first: dict[tuple[int, str], str] = {}
+    for when, kind, note in zip(breaks["year"], breaks["kind"], breaks["note"], strict=True):
+        if when > year and kind != "merger":  # a merger is handled by summing the predecessors
+            first.setdefault((int(when), kind), note)
+    labels = {"boundary_change": "boundary change without a new code", "split": "split"}
+    return tuple(
+        f"series break {when} ({labels[kind]}): {note}"
+        for (when, kind), note in sorted(first.items())
+    )
 
 
 def _successors(history: MunicipalityHistory, code: str) -> tuple[str | None, tuple[str, ...]]:

@@ -41,7 +41,7 @@ def harmonised_series(
     by_series = dict(tuple(observed.groupby("series_id"))) if observed is not None else {}
     return {
         key: harmonise(
-            by_series.get(key, observations(s)).rename(
+            (by_series[key] if key in by_series else observations(s)).rename(
                 columns={"region_code": s.series.region_variable, "period": s.series.time_variable}
             ),
             s.series,

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +74,15 @@ def narrow_query(query: str | None, narrowed: dict[str, str]) -> str | None:
     it returns exactly those cells; at national scale the whole query lists hundreds of codes."""
     if not query:
         return query
+    path, params = _parsed(query)
+    wanted = {f"valueCodes[{variable}]": codes for variable, codes in narrowed.items()}
+    return f"{path}?" + "&".join(f"{key}={wanted.get(key, value)}" for key, value in params)
+
+
+@lru_cache(maxsize=64)
+def _parsed(query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     path, _, params = query.partition("?")
-    parts = []
-    for param in params.split("&"):
-        key, _, value = param.partition("=")
-        for variable, codes in narrowed.items():
-            if key == f"valueCodes[{variable}]":
-                value = codes
-        parts.append(f"{key}={value}")
-    return f"{path}?{'&'.join(parts)}"
+    return path, tuple(tuple(param.partition("=")[::2]) for param in params.split("&"))
 
 
 def observations(snapshot: Snapshot) -> pd.DataFrame:

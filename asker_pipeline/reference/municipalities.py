@@ -274,14 +274,22 @@ class MunicipalityHistory:
         in_use = self.codes_in_use(year)
         return tuple(c for c in self._shared_codes.get(current_code, ()) if c in in_use)
 
+    @cached_property
+    def _area_changes(self) -> dict[str, list[int]]:
+        """today's code -> rows of ``changes`` that changed the area behind it."""
+        rows: dict[str, list[int]] = {}
+        columns = (self.changes[c] for c in ("old_code", "new_code", "kind"))
+        for i, (old, new, kind) in enumerate(zip(*columns, strict=True)):
+            if kind not in AREA_CHANGING:
+                continue
+            for today in {self._resolved.get(old), self._resolved.get(new)} - {None}:
+                rows.setdefault(today, []).append(i)
+        return rows
+
     @cache  # noqa: B019
     def series_breaks(self, current_code: str) -> pd.DataFrame:
         """Changes to the area behind today's code: mergers, boundary changes, splits."""
-        lineage = set(self._own_codes.get(current_code, ()))
-        area = self.changes[
-            (self.changes["new_code"].isin(lineage) | self.changes["old_code"].isin(lineage))
-            & self.changes["kind"].isin(AREA_CHANGING)
-        ]
+        area = self.changes.iloc[self._area_changes.get(current_code, [])]
         return area.assign(year=area["change_occurred"].str[:4].astype(int)).reset_index(drop=True)
 
     def _safe_current(self, code: str) -> str | None:

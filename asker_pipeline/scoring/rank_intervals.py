@@ -174,8 +174,8 @@ def rank_intervals(
 
 
 def _draws(values: np.ndarray, sd: np.ndarray, draws: int, seed: int, first: int) -> np.ndarray:
-    """Each value drawn ``draws`` times around itself: value × exp(σz − σ²/2). One generator per
-    data point (seeded with its position), so the chunking never changes a result."""
+    """Each value drawn ``draws`` times around itself: value × exp(σz − σ²/2). One generator
+    per data point (seeded with its position), so the chunking never changes a result."""
     out = np.empty((values.shape[0], draws, values.shape[1]))
     for i in range(values.shape[0]):
         z = np.random.default_rng([seed, first + i]).standard_normal((draws, values.shape[1]))
