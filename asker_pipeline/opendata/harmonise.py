@@ -129,6 +129,18 @@ def _break_notes(history: MunicipalityHistory, current: str, year: int) -> tuple
     )
 
 
+def _in_use(frame: pd.DataFrame, series: Series, history: MunicipalityHistory) -> pd.DataFrame:
+    """Cells of codes in use in their year, and SSB's K-codes: a national query asks for every
+    code of every year, so about half its cells are for codes not in use then ('..')."""
+    regions, periods = frame[series.region_variable].astype(str), frame[series.time_variable]
+    keep = regions.str.match(_AGGREGATE) | ~periods.astype(str).str.fullmatch(_YEAR)
+    for period in periods.unique():
+        if _YEAR.match(str(period)):
+            in_use = history.codes_in_use(int(period))
+            keep |= (periods == period) & regions.isin(in_use)
+    return frame[keep]
+
+
 def _successors(history: MunicipalityHistory, code: str) -> tuple[str | None, tuple[str, ...]]:
     """Today's municipality a code counts for (None for a split with none continuing it), and
     the others that hold part of its area."""
@@ -141,7 +153,7 @@ def _successors(history: MunicipalityHistory, code: str) -> tuple[str | None, tu
 
 def harmonise(frame: pd.DataFrame, series: Series, history: MunicipalityHistory) -> pd.DataFrame:
     """Decoded observations of one series -> one row per today's municipality and year."""
-    cells = collapse(frame, series)
+    cells = collapse(_in_use(frame, series, history), series)
     current = set(history.current_codes)
     rows = []
     by_current: dict[tuple[str, int], list[dict]] = {}

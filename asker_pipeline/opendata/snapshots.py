@@ -110,10 +110,7 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
             "table_id": series.table_id,
             "region_code": frame[series.region_variable],
             "period": frame[series.time_variable],
-            "dimensions": [
-                json.dumps(dict(zip(other, row, strict=False)), ensure_ascii=False)
-                for row in frame[other].itertuples(index=False)
-            ],
+            "dimensions": _dimensions(frame, other),
             "value": frame["value"],
             "symbol": frame["symbol"],
             "status": frame["status"],
@@ -125,6 +122,16 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
         },
         columns=OBSERVATION_COLUMNS,
     )
+
+
+def _dimensions(frame: pd.DataFrame, other: list[str]) -> list[str]:
+    """Each cell's other dimensions as JSON (a few distinct combinations, thousands of cells)."""
+    combos = list(frame[other].itertuples(index=False, name=None))
+    text = {
+        combo: json.dumps(dict(zip(other, combo, strict=False)), ensure_ascii=False)
+        for combo in dict.fromkeys(combos)
+    }
+    return [text[combo] for combo in combos]
 
 
 def write_snapshot(path: Path, doc: dict[str, Any]) -> None:
