@@ -32,6 +32,7 @@ import dagster as dg  # noqa: E402
 from asker_pipeline import runs  # noqa: E402
 from asker_pipeline.definitions import defs  # noqa: E402
 from asker_pipeline.spreadsheets.assets import PARTITIONS, reference_context  # noqa: E402
+from asker_pipeline.spreadsheets.naming import municipality_partition, partition_code  # noqa: E402
 from asker_pipeline.spreadsheets.store import partition_keys  # noqa: E402
 
 #: Run tags that make one run cover a range of partitions: Dagster's documented single-run
@@ -50,17 +51,29 @@ def _sources_dir(resources: dict[str, object] | None) -> Path:
     return Path(os.environ["ASKER_SOURCES"])
 
 
+def register_partitions(instance: dg.DagsterInstance, sources_dir: Path) -> list[str]:
+    """Register a partition for every municipality with a workbook (a new partner's first workbook
+    just adds one) and retire keys named by an older rule; returns every registered key, in the
+    order they were added (a municipality whose workbooks were removed stays, to be emptied)."""
+    context = reference_context()
+    for key in instance.get_dynamic_partitions(PARTITIONS.name):
+        code = partition_code(key)
+        if code and key != municipality_partition(code, context.municipalities):
+            # named by an older rule (a bare code): its municipality loads under its name now
+            instance.delete_dynamic_partition(PARTITIONS.name, key)
+    known = set(instance.get_dynamic_partitions(PARTITIONS.name))
+    new = [key for key in partition_keys(sources_dir, context) if key not in known]
+    if new:
+        instance.add_dynamic_partitions(PARTITIONS.name, new)
+    return list(instance.get_dynamic_partitions(PARTITIONS.name))
+
+
 def materialize_everything(
     instance: dg.DagsterInstance, resources: dict[str, object] | None = None
 ) -> list[dg.ExecuteInProcessResult]:
     """The workbook load over every partition, then ``build_all``; each run's result. A failed
     run stops the build: the next one would only work on what the failure left unpublished."""
-    found = partition_keys(_sources_dir(resources), reference_context())
-    known = set(instance.get_dynamic_partitions(PARTITIONS.name))
-    new = [key for key in found if key not in known]
-    if new:
-        instance.add_dynamic_partitions(PARTITIONS.name, new)
-    keys = instance.get_dynamic_partitions(PARTITIONS.name)  # in the order they were added
+    keys = register_partitions(instance, _sources_dir(resources))
     plan = []
     if keys:  # every municipality in one run, as a single-run backfill from the UI does
         tags = {PARTITION_RANGE_START: keys[0], PARTITION_RANGE_END: keys[-1]}

@@ -25,7 +25,8 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,6 +128,9 @@ class RunWorkspace:
     run_id: str
     lock: RunLock
     guard: duckdb.DuckDBPyConnection | None = None
+    #: The run's one connection to its working file; steps get cursors of it (opening the file
+    #: once per run, not once per step, and checkpointing once, at the end).
+    conn: duckdb.DuckDBPyConnection | None = None
     staged_exports: Path | None = None
     staged_releases: Path | None = None
     published: list[str] = field(default_factory=list)
@@ -134,6 +138,17 @@ class RunWorkspace:
     @property
     def working(self) -> Path:
         return self.database.with_name(f".{self.database.name}.{self.run_id}")
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection of its own (a DuckDB cursor) to the run's working file."""
+        if self.conn is None:
+            self.conn = open_warehouse(self.working)
+        cursor = self.conn.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
 
     @property
     def releases(self) -> Path:
@@ -160,13 +175,17 @@ class RunWorkspace:
             self.staged_releases.mkdir(parents=True, exist_ok=True)
         return self.staged_releases
 
-    def publish(self, seal_exports: Callable[[Path], None] | None = None) -> list[str]:
+    def publish(
+        self, seal_exports: Callable[[Path, duckdb.DuckDBPyConnection], object] | None = None
+    ) -> list[str]:
         """Make the run's work what readers see: releases, then the warehouse, then the exports
         (sealed first, while the run's warehouse can still be read)."""
         if self.staged_exports is not None and seal_exports is not None:
-            seal_exports(self.staged_exports)
-        with duckdb.connect(str(self.working)) as conn:
-            conn.execute("CHECKPOINT")
+            with self.cursor() as cursor:
+                seal_exports(self.staged_exports, cursor)
+        with self.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+        self._close_connection()
         if self.staged_releases is not None:
             self.releases.mkdir(parents=True, exist_ok=True)
             for path in sorted(self.staged_releases.iterdir()):
@@ -192,12 +211,19 @@ class RunWorkspace:
 
     def discard(self) -> None:
         """Forget the run's work: what readers see stays as it was."""
+        self._close_connection()
         self._close_guard()
         _remove_working_files(self.database, self.exports, run_id=self.run_id)
 
     def close(self) -> None:
+        self._close_connection()
         self._close_guard()
         self.lock.release()
+
+    def _close_connection(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
     def _close_guard(self) -> None:
         if self.guard is not None:
@@ -220,8 +246,7 @@ def begin(
         _remove_working_files(database, exports, run_id=None)
         if database.exists():
             workspace.guard = _copy_published(database, workspace.working, wait_seconds)
-        else:
-            open_warehouse(workspace.working).close()
+        workspace.conn = open_warehouse(workspace.working)  # also the layer schemas
     except BaseException:
         workspace.discard()
         workspace.close()
@@ -252,7 +277,6 @@ def _copy_published(
         if is_damage_error(error):
             raise DamagedWarehouseError(damaged_message(database, error)) from error
         raise
-    open_warehouse(working).close()  # the layer schemas, for a warehouse from an older version
     return guard
 
 

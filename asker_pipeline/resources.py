@@ -16,7 +16,7 @@ from pydantic import PrivateAttr
 
 from asker_pipeline import publish
 from asker_pipeline.opendata.client import StatisticsNorway
-from asker_pipeline.warehouse import LOCK_WAIT_SECONDS, connect_warehouse
+from asker_pipeline.warehouse import LOCK_WAIT_SECONDS
 
 #: Run tags that let a dead run be told from a live one (``runs.py``).
 PID_TAG = "asker/pid"
@@ -53,7 +53,7 @@ class Warehouse(dg.ConfigurableResource):
                 workspace.discard()
                 context.log.info("run failed: nothing published; readers see the previous run")
             else:
-                published = workspace.publish(seal_exports=_seal_with(workspace.working))
+                published = workspace.publish(seal_exports=_seal)
                 context.log.info(f"published {', '.join(published)}")
         except BaseException:
             workspace.discard()
@@ -64,7 +64,7 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the run's working copy."""
-        with connect_warehouse(self._active().working, self.lock_wait_seconds) as conn:
+        with self._active().cursor() as conn:
             yield conn
 
     def exports_path(self) -> Path:
@@ -89,16 +89,11 @@ class Warehouse(dg.ConfigurableResource):
 
 
 
-def _seal_with(working: Path):
+def _seal(folder: Path, conn: duckdb.DuckDBPyConnection) -> None:
     """Seal an export folder with its manifest, reading versions from the run's warehouse."""
+    from asker_pipeline.exports import manifest  # the exports know what their versions are
 
-    def seal(folder: Path) -> None:
-        from asker_pipeline.exports import manifest  # the exports know what their versions are
-
-        with connect_warehouse(working) as conn:
-            manifest.seal(folder, conn)
-
-    return seal
+    manifest.seal(folder, conn)
 
 
 def _run_failed(context: dg.InitResourceContext) -> bool:

@@ -132,8 +132,31 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
 
 
 def create_table(conn: duckdb.DuckDBPyConnection, table: Table, replace: bool = False) -> None:
-    verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
-    conn.execute(f"{verb} {table.name} ({table.ddl()})")
+    """Create the table as declared, or replace it; a kept table (not replaced: partition slices,
+    load history, releases) that was created before a column was declared gets that column."""
+    if replace:
+        conn.execute(f"CREATE OR REPLACE TABLE {table.name} ({table.ddl()})")
+        return
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.ddl()})")
+    add_missing_columns(conn, table)
+
+
+def add_missing_columns(conn: duckdb.DuckDBPyConnection, table: Table) -> list[str]:
+    """Widen a kept table with the columns declared since it was created, empty for its old rows
+    (so added without NOT NULL: old rows have no value for them). Returns the names added."""
+    schema, name = table.name.split(".")
+    present = {
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+    added = [c for c in table.columns if c.name not in present]
+    for column in added:
+        conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type}")
+    return [c.name for c in added]
 
 
 def insert(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> pd.DataFrame:

@@ -34,6 +34,8 @@ def _row(code, point, unit, value, year, **extra) -> dict:
     return {
         "municipality_code": "3203",
         "source_municipality_code": "3203",
+        "area_code": "3203",
+        "former_area": False,
         "year": year,
         "kpi_code": code,
         "data_point": point,

@@ -73,10 +73,20 @@ EXPECTED_WARNINGS = {
         ("3201", 2023, "EC: I: T: 4A", p)
         for p in ("private", "public", "walking", "cycling", "para")
     },
-    "year_over_year_change_within_50_percent": {("1103", 2024, "EC: P: EM: 1C", "main")},
+    # both values of the jump: 22.0 typed in 2023, SSB's 2.1 in 2024
+    "year_over_year_change_within_50_percent": {
+        ("1103", 2023, "EC: P: EM: 1C", "main"),
+        ("1103", 2024, "EC: P: EM: 1C", "main"),
+    },
+    "share_not_typed_as_fraction": {("5001", 2023, "EC: ICT: ICT: 2C", "main")},
 }
 EXPECTED_QUARANTINE = {("spreadsheets/5001_trondheim_2023.xlsx", "KPI", "EN: EN: WS: 2C", "main")}
 EXPECTED_FLAGS = {("5001", 2023, "EC: ICT: ICT: 2C", "main")}
+#: Under review (til kontroll) in the marts: the flagged value and every row a WARN rule names,
+#: which are the deliberate mistakes that are selected values (the water consumption typed as
+#: text is quarantined, not selected) and the rows a rule cannot tell apart from them: the other
+#: four mode shares of Bærum's sum, and SSB's 2024 figure after Stavanger's 22.0.
+EXPECTED_UNDER_REVIEW = EXPECTED_FLAGS.union(*EXPECTED_WARNINGS.values())
 
 
 @pytest.fixture(scope="module")
@@ -335,6 +345,36 @@ def test_the_example_run_warns_only_on_the_deliberate_mistakes(example_run):
     }
     flagged = staging[staging["note"].fillna("").str.contains("FLAG:")]
     assert _rows(flagged) == EXPECTED_FLAGS
+
+
+def test_the_example_run_marks_exactly_the_deliberate_mistakes_under_review(example_run):
+    with duckdb.connect(str(example_run.warehouse), read_only=True) as conn:
+        scores = conn.execute("SELECT * FROM marts.kpi_scores").df()
+        compared = conn.execute("SELECT * FROM marts.peer_comparison").df()
+        zero = conn.execute("SELECT * FROM marts.zero_point").df()
+        release = conn.execute(
+            "SELECT r.n_under_review FROM marts.baseline_releases r JOIN "
+            "(SELECT DISTINCT release_id FROM marts.zero_point) z USING (release_id)"
+        ).fetchone()
+    mistakes = {(m.code, m.year, *m.key) for m in examples.MISTAKES}
+    assert len(EXPECTED_UNDER_REVIEW & mistakes) == 4  # the fifth is quarantined
+    assert _rows(scores[scores["under_review"]]) == EXPECTED_UNDER_REVIEW
+    assert scores.loc[scores["under_review"], "review_reason"].str.len().gt(0).all()
+    assert scores.loc[~scores["under_review"], "review_reason"].isna().all()
+    marked = scores[scores["under_review"]]
+    assert (marked["scored"] | (marked["direction"] == "none")).all()  # marked, still scored
+    reviewed = compared[compared["under_review"]]
+    assert _rows(reviewed) == _rows(compared) & EXPECTED_UNDER_REVIEW
+    broadband_mistakes = {("5001", 2023, "EC: ICT: ICT: 2C"), ("1508", 2023, "EC: ICT: ICT: 2C")}
+    assert {(*row, "main") for row in broadband_mistakes} <= _rows(reviewed)
+    assert reviewed[["rank", "percentile_rank", "position"]].isna().all().all()
+    broadband = compared[compared["kpi_code"] == "EC: ICT: ICT: 2C"].set_index("municipality_code")
+    trondheim = broadband.loc["5001"]
+    assert trondheim["year"] == 2023 and trondheim["value"] == 0.87
+    assert pd.isna(trondheim["rank"]) and "fraction of 1" in trondheim["review_reason"]
+    assert broadband["rank"].dropna().astype(int).sort_values().tolist() == [1, 2, 3]
+    # Asker's 2019 baseline has none of the mistakes
+    assert not zero["under_review"].any() and release == (0,)
 
 
 def test_the_example_run_quarantines_only_the_deliberate_mistake(example_run):

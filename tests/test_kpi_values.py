@@ -10,7 +10,7 @@ from asker_pipeline.values.assets import stack_sql
 def _insert(conn, table, kind, status, value, ref):
     conn.execute(
         f"INSERT INTO {table} BY NAME SELECT '3203' AS municipality_code,"
-        " '3203' AS source_municipality_code, 2019 AS year, 'EC: P: EM: 1C' AS kpi_code,"
+        " '3203' AS source_municipality_code, '3203' AS area_code, false AS former_area, 2019 AS year, 'EC: P: EM: 1C' AS kpi_code,"
         " 'main' AS data_point, ? AS value, 'percent' AS unit, ? AS status, ? AS source_kind,"
         " ? AS source_ref, TIMESTAMP '2026-11-27 10:00' AS loaded_at, true AS is_example",
         [value, status, kind, ref],

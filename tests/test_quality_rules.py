@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from asker_pipeline.quality import suites
 from asker_pipeline.quality.checks import all_rules
 from asker_pipeline.quality.outcomes import (
     evaluate_value_table,
@@ -44,6 +43,7 @@ CELL_DEFECTS = {
     "transport_mode_shares_sum_to_100": ("EC: I: T: 4A", "private", "value", 60.0),
     "solid_waste_shares_sum_to_100": ("EN: EN: WA: 1C", "recycled", "value", 20.0),
     "year_over_year_change_within_50_percent": ("EC: ICT: PS: 1A", "number", "value", 30.0),
+    "share_not_typed_as_fraction": ("EC: ICT: ICT: 1C", "main", "value", 0.95),
 }
 DEFECTS = {
     "columns_and_types": _reordered,
@@ -95,7 +95,9 @@ def test_severity_blocking_for_unusable_values_and_warn_for_plausibility():
     assert {
         s
         for c, s in severities.items()
-        if c.startswith(("fixed_", "potable_", "household_", "transport_", "solid_", "year_over_"))
+        if c.startswith(
+            ("fixed_", "potable_", "household_", "transport_", "solid_", "year_over_", "share_")
+        )
     } == {"WARN"}
 
 
@@ -108,17 +110,22 @@ def test_raw_tables_without_precedence_columns_use_the_same_suite():
     assert not duplicated["no_duplicate_values"].passed
 
 
-def test_catalogue_placeholders_are_filled_and_units_expanded():
+def test_each_row_is_checked_against_its_own_units_range():
+    from asker_pipeline.quality.outcomes import checked_frame
     from asker_pipeline.reference.catalogue import load_catalogue
 
-    catalogue = load_catalogue()
-    columns = list(clean_frame().columns)
-    prepared = suites.prepare(suites.load(suites.VALUE_SUITE), catalogue, columns)
-    expectations = prepared["expectations"]
-    ranges = [e for e in expectations if e["meta"]["check"] == "value_within_unit_range"]
-    assert len(ranges) == len(catalogue.units[["min_value", "max_value"]].drop_duplicates())
-    gini = next(e for e in ranges if "gini" in e["kwargs"]["row_condition"]["parameter"])
-    assert (gini["kwargs"]["min_value"], gini["kwargs"]["max_value"]) == (0.0, 1.0)
+    bounded = checked_frame(clean_frame())
+    units = load_catalogue().units.set_index("unit")
+    for row in bounded.drop_duplicates("unit").itertuples():
+        assert row.unit_min == units.at[row.unit, "min_value"]
+        assert row.unit_max == units.at[row.unit, "max_value"]
+    count = set_cell(clean_frame(), "EC: ICT: PS: 1A", "number", 2022, "value", -3.0)
+    share = set_cell(count, "EC: I: WS: 1C", "main", 2021, "value", 100.5)
+    outcome = {o.rule.check: o for o in suite_outcomes(share, TABLE)}["value_within_unit_range"]
+    details = sorted(outcome.failing["detail"])
+    assert len(details) == 2
+    assert "unit_max = 100.0, value = 100.5" in details[0]
+    assert "value = -3.0, unit_min = 0.0" in details[1]
 
 
 def test_missing_column_and_wrong_type_are_reported_not_raised():

@@ -1,7 +1,9 @@
 """Scoring and export assets on a temporary warehouse holding a small staging.kpi_values; the
 exported Parquet files and workbooks read back and checked cell by cell against the warehouse."""
 
+import base64
 import json
+import re
 from datetime import UTC
 from pathlib import Path
 
@@ -15,8 +17,11 @@ from value_rows import BROADBAND, network_values, write_kpi_values
 
 from asker_pipeline.exports import excel
 from asker_pipeline.exports.assets import defs as exports_defs
+from asker_pipeline.exports.excel import sheets
+from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.scoring.assets import defs as scoring_defs
 from asker_pipeline.scoring.assets import zero_point_measurement
+from asker_pipeline.scoring.charts import BAND_COLOURS
 
 ASSETS = [*scoring_defs.assets, *exports_defs.assets]
 ZERO_POINT = list(zero_point_measurement.keys)
@@ -53,7 +58,10 @@ def test_zero_point_asset_metadata_shows_scores_and_chart(built):
     zero = next(e for e in event if e.asset_key == dg.AssetKey(["marts", "zero_point"]))
     assert "EC: ICT: ICT" in zero.metadata["category_scores"].value
     assert "| dimension" in zero.metadata["dimension_scores"].value
-    assert "█" in zero.metadata["category_chart"].value
+    images = re.findall(r"!\[([^\]]*)\]\(data:image/png;base64,([^)]+)\)", zero.metadata["score_chart"].value)
+    assert [alt for alt, _ in images] == ["Dimension scores", "Category scores"]
+    for _, data in images:
+        assert base64.b64decode(data).startswith(b"\x89PNG\r\n")
     assert zero.metadata["dagster/row_count"].value == 112
 
 
@@ -118,43 +126,57 @@ def test_parquet_files_match_the_warehouse(built):
 def test_asker_workbook_matches_the_warehouse_cell_by_cell(built):
     wb = openpyxl.load_workbook(built["exports"] / "excel" / "benchmark_3203_Asker.xlsx")
     assert wb.sheetnames == [
-        "Les meg",
         "Oversikt",
+        "Les meg",
+        "Kategorier",
         "KPI-er",
         "Sammenligning",
         "Datakvalitet",
         "Ikke rapportert",
+        "Kilder",
     ]
     readme = "\n".join(str(c.value) for row in wb["Les meg"].iter_rows() for c in row if c.value)
     from asker_pipeline.reference.catalogue import load_catalogue
 
     catalogue_version = load_catalogue().version
     assert "eksempeldata" in readme.lower() and catalogue_version in readme
-    assert "Prosent av mål" in readme
+    assert "Prosent av mål" in readme and "Slik leser du et bånd" in readme
     ws = wb["KPI-er"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-    assert [c.value for c in ws[1]] == [c.nb for c in excel.KPI_COLUMNS]
+    fields = sheets.kpi_fields("nb")
     expected = _query(
         built["warehouse"],
         "SELECT * FROM marts.kpi_scores WHERE municipality_code = '3203' "
         "ORDER BY kpi_code, data_point, year",
     )
+    shown = [f for f in fields if not f.optional or f.key in expected.columns]
+    assert [c.value for c in ws[1]] == [f.title("nb") for f in shown]
+    assert "Til kontroll" in [c.value for c in ws[1]]  # the review marks, shown as declared
+    labels = load_labels()
     assert ws.max_row == len(expected) + 1
     for i, record in enumerate(expected.to_dict("records"), start=2):
-        for j, col in enumerate(excel.KPI_COLUMNS, start=1):
-            want = record[col.key]
+        for j, field in enumerate(shown, start=1):
             got = ws.cell(i, j).value
+            if field.key == "source":
+                assert got == record["source_ref"], (i, got)  # no file and cell in the test data
+                continue
+            want = record[field.key]
+            if field.key == "review_reason":
+                want = sheets.review_text(want, labels, "nb")
             if want is None or (not isinstance(want, str) and want != want):
-                assert got is None, (i, col.key)
+                assert got is None, (i, field.key)
+            elif field.schema.values:
+                assert got == labels.label(field.schema.values, want, "nb"), (i, field.key)
             else:
-                assert got == want, (i, col.key, got, want)
-    band_col = [c.key for c in excel.KPI_COLUMNS].index("band_label") + 1
+                assert got == want, (i, field.key, got, want)
+    keys = [f.key for f in shown]
     scored_row = next(
         i for i, r in enumerate(expected.to_dict("records"), start=2) if r["points"] == 3
     )
-    assert ws.cell(scored_row, band_col).fill.start_color.rgb.endswith(excel.BAND_FILLS[3])
-    pct_col = [c.key for c in excel.KPI_COLUMNS].index("percent_of_target") + 1
-    assert ws.cell(scored_row, pct_col).number_format == excel.PERCENT
+    band = ws.cell(scored_row, keys.index("band_label") + 1)
+    assert band.fill.start_color.rgb.endswith(BAND_COLOURS[3]) and band.value == "66–95 %"
+    assert ws.cell(scored_row, keys.index("percent_of_target") + 1).number_format == excel.PERCENT
+    assert ws.cell(scored_row, keys.index("is_example") + 1).value in ("ja", "nei")
     not_reported = wb["Ikke rapportert"]
     assert not_reported.max_row - 1 == len(
         _query(built["warehouse"], "SELECT * FROM marts.zero_point_not_reported")
@@ -162,13 +184,25 @@ def test_asker_workbook_matches_the_warehouse_cell_by_cell(built):
     assert "ikke tilgjengelig" in str(wb["Datakvalitet"]["A2"].value)
 
 
-def test_partner_workbook_compares_five_values(built):
+def test_partner_workbook_compares_its_peer_set(built):
     wb = openpyxl.load_workbook(built["exports"] / "excel" / "benchmark_5001_Trondheim.xlsx")
     ws = wb["Sammenligning"]
     header = [c.value for c in ws[1]]
+    assert header[:2] == ["KPI-kode", "Indikator og datapunkt"]
     row = {h: c.value for h, c in zip(header, ws[2], strict=True)}
-    assert row["KPI-kode"] == BROADBAND and row["Årsmerknad"] == "nearest year: 2018"
-    assert row["Verdi Asker"] == 45.0 and row["Verdi Trondheim"] == 19.8 and row["Rangering"] == 5
+    assert row["KPI-kode"] == BROADBAND and row["Årsmerknad"] == "nærmeste år: 2018"
+    assert row["Asker"] == 45.0 and row["Trondheim"] == 19.8 and row["Rangering"] == 5
+    # one value column per municipality of the peer set, nothing more
+    names = {"Asker", "Bærum", "Trondheim", "Stavanger", "Ålesund"}
+    assert [h for h in header if h in names] == ["Asker", "Bærum", "Trondheim", "Stavanger",
+                                                   "Ålesund"]
+    english = openpyxl.load_workbook(
+        built["exports"] / "excel" / "benchmark_5001_Trondheim_en.xlsx"
+    )
+    assert english.sheetnames[:2] == ["Overview", "Read me"]
+    en_row = {c.value: d.value for c, d in zip(english["Comparison"][1], english["Comparison"][2],
+                                                strict=True)}
+    assert en_row["Year note"] == "nearest year: 2018" and en_row["Direction"] == "higher is better"
 
 
 def test_formula_like_text_is_written_as_text(built):
@@ -212,3 +246,25 @@ def test_cell_values_of_any_input_type_are_written_safely():
     cell = excel.safe_write(ws, 1, 1, "@SUM(A1:A9)")
     assert cell.data_type == "s" and cell.value == "@SUM(A1:A9)" and cell.quotePrefix
     assert excel.safe_write(ws, 2, 1, "-2+3").data_type == "s"
+
+
+def test_releases_come_back_from_their_files_into_a_new_warehouse(resources, warehouse_path):
+    write_kpi_values(warehouse_path, network_values())
+    _run(resources, selection=ZERO_POINT)
+    changed = network_values()
+    changed.loc[changed["value"] == 45.0, "value"] = 50.0
+    write_kpi_values(warehouse_path, changed)
+    _run(resources, selection=ZERO_POINT)
+    query = "SELECT * FROM marts.baseline_releases ORDER BY release_number"
+    before = _query(warehouse_path, query)
+    frozen = _query(warehouse_path, "SELECT * FROM marts.baseline_release_values ORDER BY ALL")
+    files = sorted(p.stem for p in (warehouse_path.parent / "releases").glob("*.parquet"))
+    assert files == sorted(before["release_id"])  # each release is also a file
+
+    warehouse_path.unlink()  # the warehouse is lost
+    write_kpi_values(warehouse_path, changed)  # ... and rebuilt from the sources
+    _run(resources, selection=ZERO_POINT)
+    after = _query(warehouse_path, query)
+    assert after[["release_id", "release_number"]].equals(before[["release_id", "release_number"]])
+    restored = _query(warehouse_path, "SELECT * FROM marts.baseline_release_values ORDER BY ALL")
+    pd.testing.assert_frame_equal(restored, frozen)

@@ -4,10 +4,17 @@ import pandas as pd
 import pytest
 from value_rows import AIR, BROADBAND, network_values
 
+from asker_pipeline.quality import review
+from asker_pipeline.quality.outcomes import plausibility_inputs
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.scoring import comparison, scores, zero_point
 from asker_pipeline.scoring.targets import load_targets
+
+
+def _marked(values: pd.DataFrame) -> pd.DataFrame:
+    """Selected values as the scoring assets read them: marked for review."""
+    return review.under_review(values[values["is_selected"]], *plausibility_inputs())
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +26,8 @@ def setup():
         "points": scores.data_points(catalogue, targets),
         "versions": scores.provenance(catalogue, targets),
         "sha": targets.sha256,
-        "values": values[values["is_selected"]],
+        "raw": values,
+        "values": _marked(values),
     }
 
 
@@ -164,7 +172,7 @@ def _extra(setup, rows):
     from value_rows import value_row
 
     extra = pd.DataFrame([value_row(*r) for r in rows])
-    return pd.concat([setup["values"], extra], ignore_index=True)
+    return _marked(pd.concat([setup["raw"], extra], ignore_index=True))
 
 
 def test_scores_cap_the_percentage_and_keep_the_uncapped_figure(setup):

@@ -58,9 +58,9 @@ def conn(tmp_path):
 def test_loading_the_same_workbooks_twice_changes_nothing(tmp_path, conn):
     put(tmp_path, "3203_asker_2019.xlsx", 2.5)
     put(tmp_path, "3203_asker_2023.xlsx", "ca 3", year=2023)
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
     first = tables(conn)
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0 + timedelta(days=1))
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0 + timedelta(days=1))
     assert tables(conn) == first
     assert len(first["spreadsheet_values"]) == 2 * len(CATALOGUE.data_points) - 1
     assert len(first["spreadsheet_quarantine"]) == 1 and len(first["spreadsheet_loads"]) == 2
@@ -69,9 +69,9 @@ def test_loading_the_same_workbooks_twice_changes_nothing(tmp_path, conn):
 def test_a_new_version_replaces_the_old_and_the_replacement_is_recorded(tmp_path, conn):
     old = put(tmp_path, "3203_asker_2019.xlsx", 2.5)
     old_sha = __import__("hashlib").sha256(old.read_bytes()).hexdigest()
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
     put(tmp_path, "3203_asker_2019.xlsx", 2.1)
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0 + timedelta(days=1))
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0 + timedelta(days=1))
     assert unemployment(conn) == [(2.1,)]
     loads = conn.execute(
         "SELECT replaced_sha256, replaced_file FROM raw.spreadsheet_loads ORDER BY loaded_at"
@@ -82,10 +82,42 @@ def test_a_new_version_replaces_the_old_and_the_replacement_is_recorded(tmp_path
 def test_two_files_for_the_same_year_load_the_newest_and_quarantine_the_other(tmp_path, conn):
     put(tmp_path, "3203_asker_2019.xlsx", 2.5, mtime=1_700_000_000)
     put(tmp_path, "3203_asker_v2_2019.xlsx", 2.2, mtime=1_800_000_000)
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
     assert unemployment(conn) == [(2.2,)]
     (reason,) = conn.execute("SELECT reason FROM raw.spreadsheet_quarantine").fetchone()
     assert "3203_asker_v2_2019.xlsx is a newer workbook" in reason
+
+
+def _broken(path: Path) -> None:
+    path.write_bytes(b"PK\x03\x04 broken")
+
+
+def _says_another_year(path: Path) -> None:
+    put(path.parent.parent, path.name, 2.2, year=2020)
+
+
+@pytest.mark.parametrize(
+    "spoil, reason",
+    [(_broken, "corrupt"), (_says_another_year, "says year 2020 but the file name says 2019")],
+)
+def test_an_unreadable_newer_workbook_is_rejected_alone_and_the_older_stays_loaded(
+    tmp_path, conn, spoil, reason
+):
+    put(tmp_path, "3203_asker_2019.xlsx", 2.5, mtime=1_700_000_000)
+    newer = tmp_path / "spreadsheets" / "3203_asker_v2_2019.xlsx"
+    spoil(newer)
+    os.utime(newer, (1_800_000_000, 1_800_000_000))
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
+    assert unemployment(conn) == [(2.5,)]
+    ((file, why),) = conn.execute("SELECT file, reason FROM raw.spreadsheet_quarantine").fetchall()
+    assert file == "spreadsheets/3203_asker_v2_2019.xlsx" and reason in why
+    assert "newer workbook" not in why
+    assert sorted(
+        conn.execute("SELECT file, file_rejected FROM raw.spreadsheet_loads").fetchall()
+    ) == [
+        ("spreadsheets/3203_asker_2019.xlsx", False),
+        ("spreadsheets/3203_asker_v2_2019.xlsx", True),
+    ]
 
 
 def test_a_corrupt_file_among_good_ones(tmp_path, conn):
@@ -94,7 +126,7 @@ def test_a_corrupt_file_among_good_ones(tmp_path, conn):
     (tmp_path / "spreadsheets" / "3203_asker_2023.xlsx").write_bytes(b"PK\x03\x04 broken")
     (tmp_path / "spreadsheets" / "notes.txt").write_text("not a workbook")
     keys = partition_keys(tmp_path, CONTEXT)
-    assert keys == ["3201", "3203", "unknown"]
+    assert keys == ["3201 Bærum", "3203 Asker", "unknown"]
     for key in keys:
         load_partition(conn, key, tmp_path, CONTEXT, now=T0)
     assert sorted(
@@ -110,9 +142,9 @@ def test_a_corrupt_file_among_good_ones(tmp_path, conn):
 
 def test_removing_a_workbook_removes_its_values_but_keeps_its_history(tmp_path, conn):
     path = put(tmp_path, "3203_asker_2019.xlsx", 2.5)
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
     path.unlink()
-    load_partition(conn, "3203", tmp_path, CONTEXT, now=T0)
+    load_partition(conn, "3203 Asker", tmp_path, CONTEXT, now=T0)
     assert unemployment(conn) == []
     assert conn.execute("SELECT count(*) FROM raw.spreadsheet_loads").fetchone() == (1,)
 
@@ -128,16 +160,16 @@ def test_one_municipality_partition_materializes_alone_and_sensor_notices_change
 
     with dg.build_sensor_context(instance=instance, resources={"files": files}) as context:
         result = spreadsheet_sensor(context)
-    assert sorted(r.partition_key for r in result.run_requests) == ["3203", "9001"]
-    assert result.dynamic_partitions_requests[0].partition_keys == ["3203", "9001"]
-    instance.add_dynamic_partitions(PARTITIONS.name, ["3203", "9001"])
+    assert sorted(r.partition_key for r in result.run_requests) == ["3203 Asker", "9001"]
+    assert result.dynamic_partitions_requests[0].partition_keys == ["3203 Asker", "9001"]
+    instance.add_dynamic_partitions(PARTITIONS.name, ["3203 Asker", "9001"])
     with dg.build_sensor_context(
         instance=instance, resources={"files": files}, cursor=result.cursor
     ) as context:
         assert spreadsheet_sensor(context).run_requests == []  # nothing changed
 
     job = defs.resolve_job_def("load_spreadsheets")
-    for key in ("3203", "9001"):
+    for key in ("3203 Asker", "9001"):
         assert job.execute_in_process(
             partition_key=key, instance=instance, resources=resources
         ).success
@@ -188,3 +220,23 @@ def test_parallel_readers_load_exactly_what_one_process_loads(tmp_path, monkeypa
             loaded[parallel_from] = tables(connection)
     assert loaded[2] == loaded[10_000]
     assert len(loaded[2]["spreadsheet_values"]) > 300 and loaded[2]["spreadsheet_quarantine"]
+
+
+def test_partitions_are_named_by_municipality_and_old_bare_codes_are_retired(tmp_path):
+    from asker_pipeline.build import register_partitions
+    from asker_pipeline.spreadsheets.naming import partition_code
+
+    put(tmp_path, "0220_asker_2019.xlsx", 2.5, code="0220")  # a predecessor's code
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(PARTITIONS.name, ["3203"])  # as an older version named it
+    assert register_partitions(instance, tmp_path) == ["3203 Asker"]
+    assert partition_code("3203 Asker") == "3203" and partition_code("unknown") is None
+    resources = build_resources(
+        warehouse=str(tmp_path / "w.duckdb"), sources=str(tmp_path), exports=str(tmp_path / "x")
+    )
+    job = defs.resolve_job_def("load_spreadsheets")
+    assert job.execute_in_process(
+        partition_key="3203 Asker", instance=instance, resources=resources
+    ).success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        assert unemployment(conn) == [(2.5,)]

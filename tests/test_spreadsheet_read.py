@@ -6,13 +6,23 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
-from asker_pipeline.spreadsheets.layout import DATA_QUALITY, HEADER_ROW, KPI_SHEET, METADATA_SHEET
+from asker_pipeline.spreadsheets.layout import (
+    COLUMNS,
+    DATA_QUALITY,
+    HEADER_ROW,
+    KPI_SHEET,
+    METADATA_SHEET,
+)
 from asker_pipeline.spreadsheets.read import ReadContext, read_workbook
 from asker_pipeline.spreadsheets.template import build_workbook, fill_workbook, write_workbook
 
+#: Template columns by key: position (1-based) and letter, so tests follow the layout.
+POSITION = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
+LETTER = {key: get_column_letter(i) for key, i in POSITION.items()}
 CATALOGUE = load_catalogue()
 CONTEXT = ReadContext(CATALOGUE, load_municipalities())
 UNEMPLOYMENT = ("EC: P: EM: 1C", "main")
@@ -41,7 +51,7 @@ def value_of(result, key=UNEMPLOYMENT):
 def test_round_trip_gives_back_what_was_typed(tmp_path):
     quality = DATA_QUALITY[0]
     points = CATALOGUE.data_points[["kpi_code", "data_point", "unit"]].itertuples(index=False)
-    special = {"yes_no": lambda i: i % 2, "gini": lambda i: 0.27}
+    special = {"yes_no": lambda i: i % 2, "gini": lambda i: 0.27, "ratio": lambda i: 1.2}
     entries = {
         (kpi, point): {
             "value": special.get(unit, lambda i: round(10 + i * 0.37, 2))(i),
@@ -66,7 +76,7 @@ def test_round_trip_gives_back_what_was_typed(tmp_path):
         "percent",
     )
     assert row["source_file"] == f"spreadsheets/{NAME}" and row["source_sheet"] == KPI_SHEET
-    assert row["source_cell"].startswith("I") and len(row["source_sha256"]) == 64
+    assert row["source_cell"].startswith(LETTER["value"]) and len(row["source_sha256"]) == 64
     assert row["is_example"] is False
 
 
@@ -75,10 +85,10 @@ def test_template_has_protection_dropdown_frozen_header_and_metadata(tmp_path):
     sheet = book[KPI_SHEET]
     assert sheet.protection.sheet and sheet.freeze_panes == f"C{HEADER_ROW + 1}"
     assert sheet.cell(HEADER_ROW + 1, 1).protection.locked
-    assert not sheet.cell(HEADER_ROW + 1, 9).protection.locked  # value cell
+    assert not sheet.cell(HEADER_ROW + 1, POSITION["value"]).protection.locked  # value cell
     assert any(v.type == "list" for v in sheet.data_validations.dataValidation)
     assert any(
-        v.type == "decimal" and v.formula2 == "100" for v in sheet.data_validations.dataValidation
+        v.type == "custom" and "<=100" in v.formula1 for v in sheet.data_validations.dataValidation
     )
     assert sheet.max_row - HEADER_ROW == len(CATALOGUE.data_points)
     meta = {r[0]: r[1] for r in book[METADATA_SHEET].iter_rows(values_only=True)}
@@ -123,7 +133,8 @@ def test_percent_formatted_cell_reads_as_percent(tmp_path):
     def percent_format(book):
         for row in book[KPI_SHEET].iter_rows(min_row=HEADER_ROW + 1):
             if row[0].value == INTERNET[0]:
-                row[8].value, row[8].number_format = 0.97, "0%"
+                cell = row[POSITION["value"] - 1]
+                cell.value, cell.number_format = 0.97, "0%"
 
     row = value_of(read(make(tmp_path, edit=percent_format)), INTERNET)
     assert row["value"] == pytest.approx(97) and not (row["note"] or "").startswith("FLAG")
@@ -132,7 +143,8 @@ def test_percent_formatted_cell_reads_as_percent(tmp_path):
 def test_reordered_columns_english_headers_extra_sheets_hidden_rows_code_variants(tmp_path):
     def rearrange(book):
         sheet = book[KPI_SHEET]
-        sheet.move_range(f"I{HEADER_ROW}:I{sheet.max_row}", cols=5)  # value to column N
+        value = LETTER["value"]
+        sheet.move_range(f"{value}{HEADER_ROW}:{value}{sheet.max_row}", cols=14 - POSITION["value"])
         sheet.cell(HEADER_ROW, 14, "Value")
         sheet.cell(HEADER_ROW, 1, "KPI code")
         for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
@@ -152,19 +164,20 @@ def test_reordered_columns_english_headers_extra_sheets_hidden_rows_code_variant
 @pytest.mark.parametrize(
     "entries, reason, cell_column",
     [
-        ({UNEMPLOYMENT: {"value": "ca. 3"}}, "not a number", "I"),
-        ({UNEMPLOYMENT: {"value": 101}}, "above 100", "I"),
-        ({UNEMPLOYMENT: {"value": "-2"}}, "below 0", "I"),
-        ({PATENTS: {"value": -5}}, "below 0", "I"),
+        ({UNEMPLOYMENT: {"value": "ca. 3"}}, "not a number", "value"),
+        ({UNEMPLOYMENT: {"value": 101}}, "above 100", "value"),
+        ({UNEMPLOYMENT: {"value": "-2"}}, "below 0", "value"),
+        ({PATENTS: {"value": -5}}, "below 0", "value"),
         (
             {INTERNET: {"numerator": 120, "denominator": 100}},
             "numerator 120 is above denominator",
-            "G",
+            "numerator",
         ),
-        ({INTERNET: {"numerator": 1, "denominator": 0}}, "denominator is zero", "H"),
+        ({INTERNET: {"numerator": 1, "denominator": 0}}, "denominator is zero", "denominator"),
     ],
 )
 def test_rejected_values_name_file_sheet_cell_and_raw_text(tmp_path, entries, reason, cell_column):
+    cell_column = LETTER[cell_column]
     result = read(make(tmp_path, entries))
     (rejected,) = result.rejected
     assert reason in rejected["reason"]

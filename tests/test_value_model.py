@@ -8,6 +8,8 @@ def _row(**overrides):
     row = {
         "municipality_code": "3203",
         "source_municipality_code": "3203",
+        "area_code": "3203",
+        "former_area": False,
         "year": 2019,
         "kpi_code": "EC: P: EM: 1C",
         "data_point": "main",

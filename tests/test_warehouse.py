@@ -92,3 +92,18 @@ def test_a_file_locked_by_another_process_is_named(tmp_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+def test_a_kept_table_gets_the_columns_declared_after_it_was_created(tmp_path):
+    from asker_pipeline.warehouse import create_table, insert
+
+    older = Table("raw.t", "Kept.", (T.columns[0],))
+    with connect_warehouse(tmp_path / "a.duckdb") as conn:
+        create_table(conn, older)
+        insert(conn, older, pd.DataFrame({"a": [1]}))
+        create_table(conn, T)  # the declaration has grown a column since
+        insert(conn, T, pd.DataFrame({"a": [2], "b": ["new"]}))
+        assert conn.execute("SELECT a, b FROM raw.t ORDER BY a").fetchall() == [
+            (1, None),
+            (2, "new"),
+        ]

@@ -30,6 +30,8 @@ def value_row(
     return {
         "municipality_code": code,
         "source_municipality_code": code,
+        "area_code": code,
+        "former_area": False,
         "year": year,
         "kpi_code": kpi,
         "data_point": point,

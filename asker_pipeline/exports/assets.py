@@ -1,13 +1,16 @@
-"""The exports asset group: Parquet per mart table and Excel benchmark workbooks, written into the
-run's export folder and published with the warehouse at the end of the run, sealed with
-manifest.json (``manifest.py``). Keys are ``["exports", ...]``: they are files, not tables."""
+"""The exports asset group: Parquet per mart table with the data dictionary, Excel benchmark
+workbooks and factsheets, written into the run's export folder and published with the warehouse
+at the end of the run, sealed with manifest.json (``manifest.py``). Keys are ``["exports", ...]``:
+they are files, not tables."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dagster as dg
 import pandas as pd
 
+from asker_pipeline.exports.benchmark import benchmark_data
+from asker_pipeline.exports.dictionary import FILE as DICTIONARY
+from asker_pipeline.exports.dictionary import dictionary_bytes
 from asker_pipeline.exports.files import remove_stale
 from asker_pipeline.exports.manifest import export_versions
 from asker_pipeline.filesystem import write_bytes_atomic
@@ -20,21 +23,18 @@ from asker_pipeline.scoring import scores
 from asker_pipeline.scoring.targets import load_targets
 from asker_pipeline.warehouse import table_exists
 
-if TYPE_CHECKING:
-    from asker_pipeline.exports import excel
-
 GROUP = "exports"
 #: The tables partners receive (one Parquet file each; the workbooks draw on them).
 EXPORTED = [t for t in tables.TABLES.values() if t.exported and t.name.startswith("marts.")]
 MART_KEYS = [t.asset_key for t in EXPORTED]
-QUALITY_REPORT = tables.DATA_QUALITY_REPORT.name
 
 
 @dg.asset(key=["exports", "parquet"], deps=MART_KEYS, group_name=GROUP, kinds={"parquet", "duckdb"})
 def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     """One Parquet file per marts table (exports/parquet/<table>.parquet), rows in a fixed order,
     with KPI data points (names, unit, direction, target), unit labels and versions in the schema
-    metadata (``asker.*`` keys)."""
+    metadata (``asker.*`` keys) and every column's description in its field metadata; and
+    data_dictionary.csv (every exported column in bokmål and English)."""
     from asker_pipeline.exports import parquet  # pyarrow: imported when exporting, not on load
 
     catalogue = load_catalogue()
@@ -50,13 +50,15 @@ def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
             arrow = conn.sql(f"SELECT * FROM {table.name} ORDER BY ALL").to_arrow_table()
             meta = parquet.kpi_metadata(arrow.to_pandas(), points, catalogue.units)
             path = folder / f"{table.name.split('.')[1]}.parquet"
-            write_bytes_atomic(path, parquet.parquet_bytes(arrow, table.name, meta, versions))
+            write_bytes_atomic(path, parquet.parquet_bytes(arrow, table, meta, versions))
             written[path] = arrow.num_rows
     removed = remove_stale(folder, "*.parquet", set(written))
+    exported = [t for t in tables.TABLES.values() if t.exported]
+    dictionary_path = write_bytes_atomic(root / DICTIONARY, dictionary_bytes(exported))
     listing = pd.DataFrame({"file": [p.name for p in written], "rows": list(written.values())})
     return dg.MaterializeResult(
         metadata={
-            **files_metadata(list(written), root),
+            **files_metadata([*written, dictionary_path], root),
             "table_rows": dg.MetadataValue.md(listing.to_markdown(index=False)),
             "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "parquet")),
             "removed_stale": ", ".join(removed) or "none",
@@ -65,84 +67,13 @@ def parquet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-def workbook_data(conn, code: str, versions: dict[str, str]) -> "excel.WorkbookData":
-    from asker_pipeline.exports import excel
-
-    network = load_municipalities().municipalities
-    row = network[network["code"] == code].iloc[0]
-    is_subject = row["role"] == "subject"
-    kpi = conn.execute(
-        "SELECT * FROM marts.kpi_scores WHERE municipality_code = ? ORDER BY kpi_code, "
-        "data_point, year",
-        [code],
-    ).df()
-    latest = conn.execute(
-        """SELECT * FROM marts.rollup_scores r WHERE municipality_code = ? AND year =
-           (SELECT max(year) FROM marts.rollup_scores WHERE municipality_code = r.municipality_code
-              AND level = r.level AND node_code = r.node_code)
-           ORDER BY CASE level WHEN 'dimension' THEN 1 WHEN 'sub_dimension' THEN 2
-                    WHEN 'category' THEN 3 ELSE 4 END, node_code""",
-        [code],
-    ).df()
-    comparison = conn.execute(
-        "SELECT * FROM marts.peer_comparison WHERE municipality_code = ? ORDER BY kpi_code, "
-        "data_point",
-        [code],
-    ).df()
-    network_values = conn.execute(
-        "SELECT kpi_code, data_point, municipality_name, value FROM marts.peer_comparison ORDER "
-        "BY ALL"
-    ).df()
-    if is_subject:
-        not_reported = conn.execute(
-            "SELECT * FROM marts.zero_point_not_reported ORDER BY kpi_code, data_point"
-        ).df()
-        basis = (
-            "Nullpunktsmålingen: datapunkter uten rapportert verdi i basisåret "
-            "(zero point: not reported at the baseline)."
-        )
-    else:
-        not_reported = conn.execute(
-            """SELECT z.kpi_code, z.data_point, z.category_node, z.kpi_name_nb,
-                      z.data_point_name_en,
-                      z.kpi_type, z.unit, 'not_reported' AS status
-               FROM marts.zero_point z
-               WHERE NOT EXISTS (SELECT 1 FROM marts.kpi_scores s WHERE s.municipality_code = ?
-                                 AND s.kpi_code = z.kpi_code AND s.data_point = z.data_point)
-               ORDER BY z.kpi_code, z.data_point""",
-            [code],
-        ).df()
-        basis = (
-            "Datapunkter uten rapportert verdi i noe år "
-            "(data points with no reported value in any year)."
-        )
-    quality = None
-    if table_exists(conn, QUALITY_REPORT):
-        quality = conn.execute(f"SELECT * FROM {QUALITY_REPORT} ORDER BY ALL").df()
-        if "municipality_code" in quality.columns:
-            quality = quality[
-                quality["municipality_code"].isna() | (quality["municipality_code"] == code)
-            ]
-    sources = sorted(set(kpi["source_ref"].dropna()))
-    return excel.WorkbookData(
-        code=code,
-        name=row["name"],
-        is_subject=is_subject,
-        kpi_scores=kpi,
-        rollups=latest,
-        comparison=comparison,
-        network_values=network_values,
-        not_reported=not_reported,
-        data_quality=quality,
-        versions=versions,
-        sources=sources,
-        network_names=list(network["name"]),
-        not_reported_basis=basis,
-    )
+def workbook_name(code: str, name_ascii: str, language: str = "nb") -> str:
+    return f"benchmark_{code}_{name_ascii}{'' if language == 'nb' else '_' + language}.xlsx"
 
 
-def workbook_name(code: str, name_ascii: str) -> str:
-    return f"benchmark_{code}_{name_ascii}.xlsx"
+class ExcelConfig(dg.Config):
+    #: Languages to write: "nb" (benchmark_<code>_<name>.xlsx) and "en" (..._en.xlsx).
+    languages: list[str] = ["nb", "en"]
 
 
 @dg.asset(
@@ -151,10 +82,12 @@ def workbook_name(code: str, name_ascii: str) -> str:
     group_name=GROUP,
     kinds={"excel", "duckdb"},
 )
-def excel_exports(warehouse: Warehouse) -> dg.MaterializeResult:
-    """An Excel benchmark workbook for Asker and for each partner (exports/excel/): "Les meg"
-    (what, sources, method, versions, example-data notice), overview, KPIs with coloured bands,
-    comparison, data quality and the not-reported list. Formula-safe and byte-reproducible."""
+def excel_exports(config: ExcelConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+    """A benchmark workbook for Asker and for each partner (exports/excel/), in bokmål and
+    English: Oversikt (scores at a glance, band colours, network median, bar charts), Les meg
+    (method, how to read a band, glossary), categories, KPIs, comparison with the peer set, data
+    quality, not reported, sources. Printable (A4 landscape, one page wide), formula-safe and
+    byte-reproducible."""
     from asker_pipeline.exports import excel  # openpyxl: imported when exporting, not on load
 
     root = warehouse.exports_path()
@@ -164,10 +97,12 @@ def excel_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn:
         versions = export_versions(conn)
         for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True):
-            data = workbook_data(conn, code, versions)
-            path = folder / workbook_name(code, name_ascii)
-            write_bytes_atomic(path, excel.workbook_bytes(excel.build_workbook(data)))
-            written.append(path)
+            data = benchmark_data(conn, code, versions)
+            for language in config.languages:
+                path = folder / workbook_name(code, name_ascii, language)
+                book = excel.build_workbook(data, language)
+                write_bytes_atomic(path, excel.workbook_bytes(book))
+                written.append(path)
     removed = remove_stale(folder, "*.xlsx", set(written))
     return dg.MaterializeResult(
         metadata={
@@ -179,4 +114,38 @@ def excel_exports(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-defs = dg.Definitions(assets=[parquet_exports, excel_exports])
+@dg.asset(
+    key=["exports", "factsheets"],
+    deps=MART_KEYS,
+    group_name=GROUP,
+    kinds={"html", "duckdb"},
+)
+def factsheet_exports(warehouse: Warehouse) -> dg.MaterializeResult:
+    """A one-page factsheet per municipality (exports/factsheets/factsheet_<code>.html), in
+    bokmål: dimension scores with a chart, then every KPI data point with its value, target, band
+    colour and the network median. Self-contained (inline CSS and SVG), printable on A4."""
+    from asker_pipeline.exports import factsheet  # jinja2 and matplotlib: only when exporting
+
+    root = warehouse.exports_path()
+    folder = root / "factsheets"
+    network = load_municipalities().municipalities
+    catalogue = load_catalogue()
+    points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
+    written = []
+    with warehouse.get_connection() as conn:
+        versions = export_versions(conn)
+        for code in network["code"]:
+            html = factsheet.factsheet_html(benchmark_data(conn, code, versions), points)
+            written.append(write_bytes_atomic(folder / factsheet.file_name(code), html.encode()))
+    removed = remove_stale(folder, "*.html", set(written))
+    return dg.MaterializeResult(
+        metadata={
+            **files_metadata(written, root),
+            "folder": dg.MetadataValue.path(str(Path(warehouse.exports_dir) / "factsheets")),
+            "removed_stale": ", ".join(removed) or "none",
+            **versions,
+        }
+    )
+
+
+defs = dg.Definitions(assets=[parquet_exports, excel_exports, factsheet_exports])

@@ -1,5 +1,6 @@
 """One Parquet file per mart table, with the KPI metadata, units and versions in the schema's
-key-value metadata (keys ``asker.*``, JSON values). Deterministic: rows in a fixed order, no
+key-value metadata (keys ``asker.*``, JSON values) and each column's description, labels and unit
+in its field metadata. Deterministic: rows in a fixed order, no
 timestamps, so the same table gives the same bytes."""
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from asker_pipeline.exports.dictionary import field_metadata
+from asker_pipeline.schema import Table
 
 EXAMPLE_NOTICE = (
     "Rows with is_example = true are bundled example data, not a municipality's real figures."
@@ -53,12 +57,26 @@ def kpi_metadata(frame: pd.DataFrame, points: pd.DataFrame, units: pd.DataFrame)
     return meta
 
 
+def described(arrow: pa.Table, table: Table) -> pa.Table:
+    """Every field with its column's description, labels and unit as field metadata."""
+    fields = [
+        field.with_metadata(
+            {k.encode(): v.encode() for k, v in field_metadata(table.column(field.name)).items()}
+        )
+        for field in arrow.schema
+    ]
+    return arrow.cast(pa.schema(fields, metadata=arrow.schema.metadata))
+
+
 def parquet_bytes(
-    arrow: pa.Table, table: str, metadata: dict[str, str], versions: dict[str, str]
+    arrow: pa.Table, table: Table, metadata: dict[str, str], versions: dict[str, str]
 ) -> bytes:
-    """The table (typed by the warehouse, so an empty table keeps its column types) as Parquet."""
+    """The table (typed by the warehouse, so an empty table keeps its column types) as Parquet,
+    each field described (``described``)."""
+    arrow = described(arrow, table)
     schema_meta = {
-        b"asker.table": table.encode(),
+        b"asker.table": table.name.encode(),
+        b"asker.description": table.description.encode(),
         b"asker.versions": json.dumps(versions, sort_keys=True).encode(),
         b"asker.notice": EXAMPLE_NOTICE.encode(),
         **{k.encode(): v.encode() for k, v in metadata.items()},

@@ -277,7 +277,7 @@ def compute_kpi(formula: KpiFormula, harmonised: dict[str, pd.DataFrame]) -> pd.
     key = ["municipality_code", "year"]
     if formula.denominator is None:
         out = numerator.assign(value=numerator["value"] * formula.scale)
-        return out[key + ["value", "status", "source_codes", "note"]].assign(
+        return out[key + ["value", "status", "source_codes", "boundary", "note"]].assign(
             numerator_value=numerator["value"], denominator_value=None
         )
     denominator = harmonised[formula.denominator]
@@ -310,6 +310,9 @@ def compute_kpi(formula: KpiFormula, harmonised: dict[str, pd.DataFrame]) -> pd.
                 "source_codes": r["source_codes_num"]
                 if isinstance(r["source_codes_num"], str)
                 else r["source_codes_den"],
+                "boundary": r["boundary_num"]
+                if isinstance(r["boundary_num"], str)
+                else r["boundary_den"],
                 "note": "; ".join(dict.fromkeys(notes)) or None,
                 "numerator_value": r["value_num"],
                 "denominator_value": r["value_den"],
@@ -318,5 +321,13 @@ def compute_kpi(formula: KpiFormula, harmonised: dict[str, pd.DataFrame]) -> pd.
     return pd.DataFrame(
         rows,
         columns=key
-        + ["value", "status", "source_codes", "note", "numerator_value", "denominator_value"],
+        + [
+            "value",
+            "status",
+            "source_codes",
+            "boundary",
+            "note",
+            "numerator_value",
+            "denominator_value",
+        ],
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from asker_pipeline.opendata.harmonise import compute_kpi, harmonise
+from asker_pipeline.opendata.harmonise import TODAY, compute_kpi, harmonise
 from asker_pipeline.opendata.registry import KpiFormula, Registry
 from asker_pipeline.opendata.snapshots import (
     Snapshot,
@@ -107,6 +107,12 @@ def kpi_values(
                 {
                     "municipality_code": computed["municipality_code"],
                     "source_municipality_code": computed["source_codes"],
+                    # SSB's sums and our own cover today's area, except sums from before a
+                    # split (Ålesund's pre-2024 codes include Haram): those describe that area.
+                    "area_code": computed["municipality_code"].where(
+                        computed["boundary"] == TODAY, computed["source_codes"]
+                    ),
+                    "former_area": computed["boundary"] != TODAY,
                     "year": computed["year"],
                     "kpi_code": formula.kpi_code,
                     "data_point": formula.data_point,

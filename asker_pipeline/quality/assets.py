@@ -13,7 +13,7 @@ from pydantic import Field
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.quality import gx_runner, report
 from asker_pipeline.quality.checks import read_values, value_table_checks
-from asker_pipeline.quality.outcomes import evaluate_value_table, prepared_suite
+from asker_pipeline.quality.outcomes import checked_frame, evaluate_value_table, prepared_suite
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import Warehouse
 from asker_pipeline.warehouse import table_exists
@@ -60,7 +60,7 @@ def data_quality_report(config: ReportConfig, warehouse: Warehouse) -> dg.Materi
     if config.data_docs:
         docs = Path(warehouse.database).parent / DATA_DOCS_DIR
         for table, values in frames.items():
-            gx_runner.build_data_docs(values, *prepared_suite(table), table, docs)
+            gx_runner.build_data_docs(checked_frame(values), *prepared_suite(table), table, docs)
         metadata["data_docs"] = dg.MetadataValue.path(str(docs / "index.html"))
     return dg.MaterializeResult(metadata=metadata)
 

@@ -35,14 +35,20 @@ def expected_columns(table: str) -> list[str]:
 
 
 def prepared_suite(table: str) -> tuple[dict, dict]:
-    """The value suite as GX runs it on ``table``, and its parameters from the catalogue."""
-    catalogue, history = load_catalogue(), load_municipalities()
-    columns = expected_columns(table)
-    prepared = suites.prepare(suites.load(suites.VALUE_SUITE), catalogue, columns)
-    return prepared, suites.parameters(catalogue, history, columns)
+    """The value suite as GX runs it on ``table`` (with its unit bounds added: ``checked_frame``),
+    and its parameters from the catalogue."""
+    columns = [*expected_columns(table), *suites.BOUND_COLUMNS]
+    prepared = suites.prepare(suites.load(suites.VALUE_SUITE), columns)
+    return prepared, suites.parameters(load_catalogue(), load_municipalities(), columns)
+
+
+def checked_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as GX validates it: each row with its unit's range beside it."""
+    return suites.with_unit_bounds(frame, load_catalogue())
 
 
 def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    frame = checked_frame(frame)
     results = gx_runner.validate(frame, *prepared_suite(table))
     outcomes = []
     for rule in suites.suite_rules(suites.load(suites.VALUE_SUITE)):
@@ -74,14 +80,20 @@ def _failing_rows(frame: pd.DataFrame, results: list[dict]) -> pd.DataFrame:
     return plausibility.in_order(out.reindex(columns=plausibility.FAILING_COLUMNS))
 
 
-def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
-    rules_file = suites.load(suites.PLAUSIBILITY)
-    values = plausibility.reported_values(frame)
+def plausibility_inputs() -> tuple[list[dict], dict[str, int]]:
+    """The rules of plausibility.json, and the catalogue's number of data points per KPI code
+    (what ``plausibility.evaluate`` and ``review.under_review`` take)."""
     points = load_catalogue().data_points["kpi_code"].value_counts().to_dict()
-    rules = suites.plausibility_rules(rules_file)
+    return suites.load(suites.PLAUSIBILITY)["rules"], points
+
+
+def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
+    specs, points = plausibility_inputs()
+    values = plausibility.reported_values(frame)
+    rules = suites.plausibility_rules({"rules": specs})
     return [
         RuleOutcome(rule, table, len(values), plausibility.evaluate(values, spec, points))
-        for rule, spec in zip(rules, rules_file["rules"], strict=True)
+        for rule, spec in zip(rules, specs, strict=True)
     ]
 
 

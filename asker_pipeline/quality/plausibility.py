@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from asker_pipeline.spreadsheets.parse import Unit, looks_like_fraction_of_one
+
 FAILING_COLUMNS = ["municipality_code", "year", "kpi_code", "data_point", "value", "unit", "detail"]
 _PLACE = ["municipality_code", "year"]
 
@@ -71,28 +73,63 @@ def shares_sum(values: pd.DataFrame, rule: dict, expected_points: int) -> pd.Dat
 
 
 def year_over_year(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
-    """Change from the previous year beyond ``max_relative_change`` of the previous value (and
-    beyond ``min_absolute_change``, so tiny values don't flag on rounding)."""
+    """Change from one year to the next beyond ``max_relative_change`` of the earlier value (and
+    beyond ``min_absolute_change``, so tiny values don't flag on rounding).
+
+    Both values of the jump are returned: either may be the wrong one (a decimal comma in the
+    wrong place in the earlier year looks the same as one in the later year)."""
     key = ["municipality_code", "kpi_code", "data_point"]
-    ordered = values.sort_values([*key, "year"])
+    ordered = values.sort_values([*key, "year"]).reset_index(drop=True)
     previous = ordered.groupby(key)[["year", "value"]].shift(1)
     consecutive = previous["year"] == ordered["year"] - 1
     change = (ordered["value"] - previous["value"]).abs()
     relative = change / previous["value"].abs()
-    bad_mask = (
+    later_mask = (
         consecutive
         & (change > rule["min_absolute_change"])
         & ((relative > rule["max_relative_change"]) | (previous["value"] == 0))
     )
-    bad = ordered[bad_mask]
-    before = previous.loc[bad_mask, "value"]
-    return _failing(bad, [f"{p:g} the year before" for p in before])
+    before = previous["value"].map("{:g} the year before".format)[later_mask]
+    # the earlier value of each jump is the row just before a flagged one in the same series
+    earlier_mask = later_mask.shift(-1, fill_value=False).astype(bool)
+    after = ordered["value"].shift(-1).map("{:g} the year after".format)[earlier_mask]
+    # a value between two jumps is one row, with both
+    details = pd.concat([before, after]).groupby(level=0, sort=False).agg("; ".join)
+    return _failing(ordered.loc[details.index], details)
+
+
+def _unit(key: str) -> Unit:
+    """The unit as the reader's test takes it; the test reads its key (``percent``) only."""
+    return Unit(key=key, kind="")
+
+
+def share_typed_as_fraction(values: pd.DataFrame, rule: dict) -> pd.DataFrame:
+    """A share written 0-100 that lies in (0, 1]: a fraction of 1 typed for a percentage (0.87 for
+    87 %). The test is the workbook reader's own (``looks_like_fraction_of_one``); as a value table
+    does not say whether a % sign was typed, data points whose shares are normally that small
+    (``small_shares_plausible``) are left out."""
+    small = {tuple(point) for point in rule["small_shares_plausible"]}
+    rows = zip(
+        values["kpi_code"], values["data_point"], values["value"], values["unit"], strict=True
+    )
+    suspect = [
+        (kpi, point) not in small
+        and looks_like_fraction_of_one(value, _unit(unit), percent_sign=False)
+        for kpi, point, value, unit in rows
+    ]
+    bad = values[pd.Series(suspect, index=values.index, dtype=bool)]
+    details = [
+        f"{value:g}, where {unit} is written 0-100"
+        for value, unit in zip(bad["value"], bad["unit"], strict=True)
+    ]
+    return _failing(bad, details)
 
 
 KINDS: dict[str, Callable[..., pd.DataFrame]] = {
     "at_most_other": at_most_other,
     "at_least": at_least,
     "year_over_year": year_over_year,
+    "share_typed_as_fraction": share_typed_as_fraction,
 }
 
 

@@ -2,9 +2,8 @@
 
 ``kpi_values.json`` is a GX 1.x expectation suite. Expectations that share ``meta.check`` form one
 Dagster asset check. Value sets that belong to the catalogue are ``{"$PARAMETER": name}``
-placeholders, filled by ``parameters()``; an expectation with ``meta.for_each_unit`` is a template
-repeated for each range in assets/units.csv (``unit_min``/``unit_max``), on the rows of the units
-with that range;
+placeholders, filled by ``parameters()``; the unit range rule compares ``value`` with the columns
+``unit_min``/``unit_max`` that ``with_unit_bounds`` adds from assets/units.csv;
 ``meta.selected_rows_only`` restricts it to ``is_selected`` rows where the table has that column.
 ``plausibility.json`` lists the cross-KPI rules (``plausibility.py``). Reading the files needs only
 the standard library, so declaring the checks costs nothing when the code location loads."""
@@ -85,12 +84,19 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
     }
 
 
-def _units_condition(units: list[str]) -> dict:
-    return {"type": "comparison", "column": {"name": "unit"}, "operator": "IN", "parameter": units}
+#: Columns the runner adds to a value table before validating it: each row's unit's range.
+BOUND_COLUMNS = ("unit_min", "unit_max")
 
 
-def _bound(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+def with_unit_bounds(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """``frame`` with its unit's ``min_value`` and ``max_value`` (assets/units.csv) on every
+    row, so one pair of expectations checks all rows against their own unit's range (one per
+    range would cost a pass over the frame each)."""
+    units = catalogue.units.set_index("unit")
+    out = frame.copy()
+    for column, source in zip(BOUND_COLUMNS, ("min_value", "max_value"), strict=True):
+        out[column] = out["unit"].map(units[source]).astype("Float64")
+    return out
 
 
 def _fill(kwargs: dict, values: dict) -> dict:
@@ -102,21 +108,12 @@ def _fill(kwargs: dict, values: dict) -> dict:
     }
 
 
-def prepare(suite: dict, catalogue: Catalogue, columns: list[str]) -> dict:
-    """The suite as GX runs it on one table: unit templates expanded, row filters applied."""
-    units = catalogue.units
+def prepare(suite: dict, columns: list[str]) -> dict:
+    """The suite as GX runs it on one table: row filters applied."""
     expanded = []
     for expectation in suite["expectations"]:
         meta = expectation.get("meta", {})
-        if meta.get("for_each_unit"):
-            # Units with the same range share one expectation (fewer passes over the frame).
-            by_range = units.groupby(["min_value", "max_value"], dropna=False, sort=False)
-            for (lo, hi), same in by_range:
-                bounds = {"unit_min": _bound(lo), "unit_max": _bound(hi)}
-                kwargs = _fill(expectation["kwargs"], bounds)
-                kwargs["row_condition"] = _units_condition(sorted(same["unit"]))
-                expanded.append({**copy.deepcopy(expectation), "kwargs": kwargs})
-        elif meta.get("selected_rows_only") and "is_selected" in columns:
+        if meta.get("selected_rows_only") and "is_selected" in columns:
             kwargs = {
                 **expectation["kwargs"],
                 "row_condition": {

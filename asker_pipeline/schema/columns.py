@@ -19,10 +19,11 @@ def _col(
     en: str | None = None,
     nb_description: str | None = None,
     unit: str | None = None,
+    values: str | None = None,
 ) -> Column:
     if name in VOCABULARY:
         raise ValueError(f"column {name!r} declared twice")
-    column = Column(name, type_, description, nb, en, nb_description, unit=unit)
+    column = Column(name, type_, description, nb, en, nb_description, unit=unit, values=values)
     VOCABULARY[name] = column
     return column
 
@@ -43,6 +44,23 @@ SOURCE_MUNICIPALITY_CODE = _col(
     "The municipality code as the source gave it (a predecessor's code for a year before a merger "
     "or renumbering).",
 )
+AREA_CODE = _col(
+    "area_code", "VARCHAR",
+    "The code of the area the value describes: the code it was reported under when that area is "
+    "not today's municipality's (a merger, split or boundary change since), else today's code.",
+    "Område", "Area", "Koden til området verdien gjelder: koden den ble rapportert under når "
+    "området ikke er dagens kommune (sammenslåing, deling eller grenseendring siden), ellers "
+    "dagens kommunenummer.",
+)
+FORMER_AREA = _col(
+    "former_area", "BOOLEAN",
+    "The value describes a former area (e.g. Asker before the 2020 merger), not today's "
+    "municipality's: compare it with care.",
+    "Tidligere område", "Former area",
+    "Verdien gjelder et tidligere område (f.eks. Asker før sammenslåingen i 2020), ikke dagens "
+    "kommune: sammenlign med varsomhet.",
+    values="boolean",
+)
 YEAR = _col(
     "year", "INTEGER", "The year the value describes.",
     "År", "Year", "Året verdien gjelder.",
@@ -60,7 +78,9 @@ DATA_POINT = _col(
     "Which data point of the KPI: 'main' for a single-value KPI, otherwise e.g. 'no2' or "
     "'cycling'.",
     "Datapunkt", "Data point",
-    "Hvilket datapunkt i indikatoren: 'main' når indikatoren har én verdi, ellers f.eks. 'no2'.",
+    "Hvilket datapunkt i indikatoren: 'main' (hovedtall) når indikatoren har én verdi, ellers "
+    "f.eks. 'no2'.",
+    values="data_point",
 )
 DIMENSION_CODE = _col(
     "dimension_code", "VARCHAR", "U4SSC dimension: EC (Economy), EN (Environment), SC (Society "
@@ -99,27 +119,35 @@ KPI_NAME_NB = _col(
     "Indikator", "KPI (Norwegian)", "Indikatorens navn på bokmål.",
 )
 DATA_POINT_NAME_EN = _col(
-    "data_point_name_en", "VARCHAR", "Data point name in English.",
-    "Datapunkt (engelsk)", "Data point name", "Datapunktets navn på engelsk.",
+    "data_point_name_en", "VARCHAR",
+    "Data point name in English: the KPI's name, and which data point where it has several.",
+    "Indikator og datapunkt (engelsk)", "KPI and data point",
+    "Indikatorens navn på engelsk, og hvilket datapunkt når den har flere.",
 )
 DATA_POINT_NAME_NB = _col(
-    "data_point_name_nb", "VARCHAR", "Data point name in Norwegian (bokmål).",
-    "Datapunktnavn", "Data point name (Norwegian)", "Datapunktets navn på bokmål.",
+    "data_point_name_nb", "VARCHAR",
+    "Data point name in Norwegian (bokmål): the KPI's name, and which data point where it has "
+    "several.",
+    "Indikator og datapunkt", "KPI and data point (Norwegian)",
+    "Indikatorens navn på bokmål, og hvilket datapunkt når den har flere.",
 )
 KPI_TYPE = _col(
     "kpi_type", "VARCHAR", "core or advanced (U4SSC's C and A suffix).",
-    "Type", "Type", "Kjerne (core) eller avansert (advanced) indikator.",
+    "Type", "Type", "Kjerneindikator eller avansert indikator (C eller A sist i koden).",
+    values="kpi_type",
 )
 UNIT = _col(
     "unit", "VARCHAR",
     "Unit key from assets/units.csv (e.g. 'percent', 'per_100k_inhabitants'); the units table "
     "gives its label and allowed range.",
     "Enhet", "Unit", "Enhetsnøkkel fra enhetstabellen (f.eks. prosent, per 100 000 innbyggere).",
+    values="unit",
 )
 DIRECTION = _col(
     "direction", "VARCHAR",
     "Which way is better: 'higher', 'lower' or 'none' (not scored).",
     "Retning", "Direction", "Hva som er bedre: høyere, lavere eller ingen (scores ikke).",
+    values="direction",
 )
 SDG_GOALS = _col(
     "sdg_goals", "VARCHAR", "UN Sustainable Development Goals the KPI is linked to ('6; 11').",
@@ -138,10 +166,12 @@ STATUS = _col(
     "not_applicable (.).",
     "Status", "Status",
     "Rapportert, eller hvorfor verdien mangler: ikke rapportert (NR), mangler (..), skjermet (:), "
-    "ikke aktuelt (.).",
+    "ikke aktuelt (.).", values="status",
 )
 SOURCE_KIND = _col(
     "source_kind", "VARCHAR", "Where the value came from: 'spreadsheet' or 'open_data'.",
+    "Kildetype", "Source type", "Hvor verdien kom fra: regneark eller åpne data.",
+    values="source_kind",
 )
 SOURCE_REF = _col(
     "source_ref", "VARCHAR",
@@ -152,18 +182,29 @@ SOURCE_REF = _col(
 SOURCE_FILE = _col(
     "source_file", "VARCHAR", "The spreadsheet or snapshot file the value was read from, relative "
     "to the sources folder.",
+    "Kildefil", "Source file", "Regnearket eller øyeblikksbildet verdien ble lest fra.",
 )
 SOURCE_SHEET = _col("source_sheet", "VARCHAR", "Worksheet the value was read from.")
-SOURCE_CELL = _col("source_cell", "VARCHAR", "Cell the value was read from (A1 notation).")
+SOURCE_CELL = _col(
+    "source_cell", "VARCHAR", "Cell the value was read from (A1 notation).",
+    "Celle", "Cell", "Cellen verdien ble lest fra (A1-notasjon).",
+)
 SOURCE_SHA256 = _col(
     "source_sha256", "VARCHAR", "sha256 of the file the value was read from, as loaded."
 )
-PROVIDER = _col("provider", "VARCHAR", "Open-data provider, e.g. 'SSB' (Statistics Norway).")
-TABLE_ID = _col("table_id", "VARCHAR", "The provider's table id, e.g. '07459'.")
+PROVIDER = _col(
+    "provider", "VARCHAR", "Open-data provider, e.g. 'SSB' (Statistics Norway).",
+    "Leverandør", "Provider", "Leverandøren av åpne data, f.eks. SSB (Statistisk sentralbyrå).",
+)
+TABLE_ID = _col(
+    "table_id", "VARCHAR", "The provider's table id, e.g. '07459'.",
+    "Tabell", "Table", "Leverandørens tabellnummer, f.eks. 07459.",
+)
 QUERY = _col("query", "VARCHAR", "The API query that returned the value (for open data, the "
              "snapshot's query narrowed to the value's own region codes and year).")
 RETRIEVED_AT = _col(
-    "retrieved_at", "TIMESTAMP", "When the provider was asked (UTC), from the snapshot."
+    "retrieved_at", "TIMESTAMP", "When the provider was asked (UTC), from the snapshot.",
+    "Hentet", "Retrieved", "Når leverandøren ble spurt (UTC), fra øyeblikksbildet.",
 )
 LOADED_AT = _col(
     "loaded_at", "TIMESTAMP",
@@ -176,7 +217,7 @@ DATA_QUALITY = _col(
 IS_EXAMPLE = _col(
     "is_example", "BOOLEAN", "True for bundled example data: not a municipality's real figure.",
     "Eksempeldata", "Example data",
-    "Sann for eksempeldata som følger med: ikke et reelt tall for kommunen.",
+    "Sann for eksempeldata som følger med: ikke et reelt tall for kommunen.", values="boolean",
 )
 NOTE = _col("note", "VARCHAR", "Free-text note; 'FLAG:' marks a value to review.")
 PRECEDENCE = _col(
@@ -212,7 +253,10 @@ REPLACED_FILE = _col(
     "one replaced.",
 )
 REPLACED_SHA256 = _col("replaced_sha256", "VARCHAR", "sha256 of the replaced workbook.")
-VALUES_LOADED = _col("values_loaded", "INTEGER", "Values the workbook gave (any status).")
+VALUES_LOADED = _col(
+    "values_loaded", "INTEGER", "Values the workbook gave (any status).",
+    "Antall verdier", "Values", "Antall verdier kilden ga.",
+)
 ROWS_REJECTED = _col("rows_rejected", "INTEGER", "Rows of the workbook that were quarantined.")
 FILE_REJECTED = _col("file_rejected", "BOOLEAN", "The whole file was rejected (unreadable, "
                      "wrong name, superseded).")
@@ -304,14 +348,37 @@ LOWER_BOUND = _col(
 HAS_TARGET = _col(
     "has_target", "BOOLEAN", "The data point has a target, so a reported value can be scored.",
     "Har mål", "Has target", "Datapunktet har et mål, så en rapportert verdi kan scores.",
+    values="boolean",
 )
 SCORED = _col(
     "scored", "BOOLEAN", "The value was scored (reported, with a direction and a target).",
-    "Scoret", "Scored", "Verdien er scoret (rapportert, med retning og mål).",
+    "Scoret", "Scored", "Verdien er scoret (rapportert, med retning og mål).", values="boolean",
 )
 NOT_SCORED_REASON = _col(
     "not_scored_reason", "VARCHAR", "Why a value was not scored.",
     "Ikke scoret fordi", "Not scored because", "Hvorfor verdien ikke er scoret.",
+    values="not_scored_reason",
+)
+UNDER_REVIEW = _col(
+    "under_review", "BOOLEAN",
+    "The value is under review: it fails a WARN plausibility rule (expectations/plausibility.json) "
+    "or a source flagged it when it was loaded. It is still scored, but left out of the peer "
+    "comparison's median, ranks and positions unless the comparison is told to include it.",
+    "Til kontroll", "Under review",
+    "Verdien er til kontroll: den bryter en rimelighetskontroll eller ble flagget da den ble lest "
+    "inn. Den scores likevel, men holdes utenfor medianen, rangeringen og plasseringen i "
+    "sammenligningen med nettverket.",
+    values="boolean",
+)
+REVIEW_REASON = _col(
+    "review_reason", "VARCHAR",
+    "Why the value is under review: each rule it fails (what is wrong, in Norwegian and English, "
+    "the figures, the rule's name) and each flag in its note, joined with ' | '. Empty when it "
+    "is not under review.",
+    "Årsak til kontroll", "Review reason",
+    "Hvorfor verdien er til kontroll: hver kontroll den bryter (hva som er galt, tallene og "
+    "kontrollens navn) og hvert flagg fra innlesingen, skilt med ' | '. Tom når verdien ikke er "
+    "til kontroll.",
 )
 PERCENT_OF_TARGET = _col(
     "percent_of_target", "DOUBLE",
@@ -337,6 +404,7 @@ TARGET_METHOD = _col(
     "Metode", "Method",
     "Hvordan verdien måles mot målet: forhold (verdi ÷ mål), målestolper (mellom en oppgitt "
     "dårligste verdi og målet, når målet er 0) eller likhet (avstand fra målet i begge retninger).",
+    values="target_method",
 )
 TARGET_KIND = _col(
     "target_kind", "VARCHAR",
@@ -344,7 +412,7 @@ TARGET_KIND = _col(
     "performers rule (mean of the five best in a stated peer set and year).",
     "Måltype", "Target kind",
     "Hvor målet kommer fra: U4SSC, FN/bærekraftsmål, EU/EØS, WHO, nasjonalt mål, eller de beste "
-    "(snittet av de fem beste i en oppgitt gruppe og et oppgitt år).",
+    "(snittet av de fem beste i en oppgitt gruppe og et oppgitt år).", values="target_kind",
 )
 TARGET_CERTAINTY = _col(
     "target_certainty", "VARCHAR",
@@ -352,7 +420,7 @@ TARGET_CERTAINTY = _col(
     "computed from example data.",
     "Målets sikkerhet", "Target certainty",
     "Hvor sikkert tallet i målet er: lest i kilden, gjengitt etter hukommelsen (sjekk), beregnet, "
-    "eller beregnet fra eksempeldata.",
+    "eller beregnet fra eksempeldata.", values="target_certainty",
 )
 PEER_SET = _col(
     "peer_set", "VARCHAR", "For a top-performers target: the municipalities it was computed on, "
@@ -363,6 +431,7 @@ PEER_YEAR = _col("peer_year", "INTEGER", "For a top-performers target: the year 
 PERCENT_FORMULA = _col(
     "percent_formula", "VARCHAR", "The formula that gave percent_of_target for this direction.",
     "Formel", "Formula", "Formelen som ga prosent av mål for denne retningen.",
+    values="percent_formula",
 )
 POINTS = _col(
     "points", "INTEGER", "U4SSC points: 1 (under 33 % of target), 2 (33-66 %), 3 (66-95 %), "
@@ -373,7 +442,7 @@ POINTS = _col(
 )
 BAND_LABEL = _col(
     "band_label", "VARCHAR", "The U4SSC band the score falls in ('66–95 %').",
-    "Bånd", "Band", "U4SSC-båndet scoren havner i (f.eks. '66–95 %').",
+    "Bånd", "Band", "U4SSC-båndet scoren havner i (f.eks. '66–95 %').", values="band",
 )
 GOALPOSTS_SCORE = _col(
     "goalposts_score", "DOUBLE",
@@ -405,7 +474,7 @@ METHOD_VERSION = _col(
 LEVEL = _col(
     "level", "VARCHAR", "Roll-up level: dimension, sub_dimension, category or sdg.",
     "Nivå", "Level", "Nivå i sammenstillingen: dimensjon, underdimensjon, kategori eller "
-    "bærekraftsmål.",
+    "bærekraftsmål.", values="level",
 )
 NODE_CODE = _col(
     "node_code", "VARCHAR", "Code of the dimension, sub-dimension, category node or SDG.",
@@ -464,6 +533,28 @@ N_NOT_REPORTED = _col(
     "n_not_reported", "INTEGER", "Number of data points without a reported value.",
     "Antall ikke rapportert", "Not reported", "Antall datapunkter uten rapportert verdi.",
 )
+N_FORMER_AREA = _col(
+    "n_former_area", "INTEGER",
+    "Number of reported values that describe a former area (e.g. Asker before the 2020 merger).",
+    "Antall for tidligere område", "Former area",
+    "Antall rapporterte verdier som gjelder et tidligere område (f.eks. Asker før "
+    "sammenslåingen i 2020).",
+)
+BASELINE_AREA_CODE = _col(
+    "baseline_area_code", "VARCHAR", "The area the baseline value describes (area_code).",
+    "Område ved nullpunktet", "Baseline area", "Området basisverdien gjelder.",
+)
+LATEST_AREA_CODE = _col(
+    "latest_area_code", "VARCHAR", "The area the latest value describes (area_code).",
+    "Område siste år", "Latest area", "Området siste verdi gjelder.",
+)
+N_UNDER_REVIEW = _col(
+    "n_under_review", "INTEGER",
+    "Number of reported values under review (they fail a plausibility rule or carry a flag).",
+    "Antall til kontroll", "Under review",
+    "Antall rapporterte verdier som er til kontroll (bryter en rimelighetskontroll eller er "
+    "flagget).",
+)
 N_EXAMPLE_TARGETS = _col(
     "n_example_targets", "INTEGER", "Scored values whose target was computed from example data.",
     "Antall med eksempelmål", "Example-data targets",
@@ -481,11 +572,12 @@ REFERENCE_YEAR = _col(
 )
 IS_SUBJECT = _col(
     "is_subject", "BOOLEAN", "The municipality the baseline is for (Asker).",
-    "Hovedkommune", "Subject", "Kommunen nullpunktsmålingen gjelder.",
+    "Hovedkommune", "Subject", "Kommunen nullpunktsmålingen gjelder.", values="boolean",
 )
 YEAR_NOTE = _col(
     "year_note", "VARCHAR", "Says when the value's year differs from the reference year.",
     "Årsmerknad", "Year note", "Sier fra når verdiens år er et annet enn referanseåret.",
+    values="year_note",
 )
 N_COMPARED = _col(
     "n_compared", "INTEGER", "Number of municipalities (or data points) compared.",
@@ -523,7 +615,7 @@ POSITION = _col(
 )
 STANDING = _col(
     "standing", "VARCHAR", "leads, level with or lags the peer median.",
-    "Stilling", "Standing", "Foran, likt med eller bak medianen i nettverket.",
+    "Stilling", "Standing", "Foran, likt med eller bak medianen i nettverket.", values="standing",
 )
 N_LEADS = _col(
     "n_leads", "INTEGER", "Data points where the municipality is better than the peer median.",
@@ -587,8 +679,9 @@ CHANGE_IN_POINTS = _col(
     "Endring i poeng", "Change in points", "Siste poeng minus basispoeng.", unit="points",
 )
 TREND = _col(
-    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware.",
-    "Utvikling", "Trend", "Bedre, uendret eller dårligere, ut fra retningen.",
+    "trend", "VARCHAR", "improved, unchanged or worsened, direction-aware; 'area changed' when the "
+    "baseline and latest values describe different areas (no change is computed then).",
+    "Utvikling", "Trend", "Bedre, uendret eller dårligere, ut fra retningen.", values="trend",
 )
 
 # --- data quality -------------------------------------------------------------------------------
@@ -598,15 +691,16 @@ TABLE_NAME = _col(
 )
 RULE = _col(
     "rule", "VARCHAR", "The data-quality rule (expectations/*.json).",
-    "Regel", "Rule", "Datakvalitetsregelen.",
+    "Regel", "Rule", "Datakvalitetsregelen.", values="quality_rule",
 )
 SEVERITY = _col(
     "severity", "VARCHAR", "ERROR (blocking: scoring does not run) or WARN (review the figure).",
     "Alvorlighet", "Severity", "Feil (stopper scoring) eller advarsel (kontroller tallet).",
+    values="severity",
 )
 OUTCOME = _col(
     "outcome", "VARCHAR", "pass, fail (an ERROR rule) or warn (a WARN rule).",
-    "Resultat", "Outcome", "Bestått, feilet (feilregel) eller advarsel.",
+    "Resultat", "Outcome", "Bestått, feilet (feilregel) eller advarsel.", values="outcome",
 )
 FAILING_ROWS = _col(
     "failing_rows", "INTEGER", "Rows that break the rule.",

@@ -29,7 +29,8 @@ class Column:
 
     ``label_nb`` / ``label_en`` are the headers partners see in exported files; ``description_nb``
     is the bokmål line of the data dictionary. Columns only data engineers see need only the
-    English ``description``."""
+    English ``description``. ``values`` names the list a coded column's values are labelled from
+    (``asker_pipeline.schema.labels``)."""
 
     name: str
     type: str
@@ -39,6 +40,9 @@ class Column:
     description_nb: str | None = None
     nullable: bool = True
     unit: str | None = None  # the unit of the values where fixed ("percent", "points", ...)
+    #: The values are codes from a fixed list: the kind in assets/value_labels.csv (or "unit",
+    #: assets/units.csv) that gives each its Norwegian and English label in exported files.
+    values: str | None = None
 
     def but(self, **changes: object) -> Column:
         """This column with a table-specific change (``nullable=False``, a narrower description)."""

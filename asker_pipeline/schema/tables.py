@@ -130,7 +130,8 @@ TARGETS = Table(
 #: The common value model (docs/value_model.md): one row = one data point, municipality, year and
 #: source. Spreadsheets fill file/sheet/cell, open data provider/table/query.
 VALUE_COLUMNS: tuple[Column, ...] = (
-    *_required(c.MUNICIPALITY_CODE, c.SOURCE_MUNICIPALITY_CODE, c.YEAR, c.KPI_CODE, c.DATA_POINT),
+    *_required(c.MUNICIPALITY_CODE, c.SOURCE_MUNICIPALITY_CODE, c.AREA_CODE, c.FORMER_AREA),
+    *_required(c.YEAR, c.KPI_CODE, c.DATA_POINT),
     c.VALUE,
     *_required(c.UNIT, c.STATUS, c.SOURCE_KIND, c.SOURCE_REF),
     c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_CELL, c.SOURCE_SHA256,
@@ -245,15 +246,20 @@ SCORED = (
     c.HAS_TARGET, c.SCORED, c.NOT_SCORED_REASON, c.PERCENT_OF_TARGET,
     c.PERCENT_OF_TARGET_UNCAPPED, c.PERCENT_FORMULA, c.POINTS, c.BAND_LABEL, c.GOALPOSTS_SCORE,
 )
+#: Whether a value is under review, and why (``quality/review.py``).
+REVIEW = (c.UNDER_REVIEW, c.REVIEW_REASON)
+#: Which area a value describes, and whether it is a former one (``reference/areas.py``).
+AREA = (c.AREA_CODE, c.FORMER_AREA)
 KPI_SCORES = Table(
     "marts.kpi_scores",
     "Every selected, reported value of every municipality and year with its percentage of target "
     "(direction-aware; the formula is shown per row), U4SSC points and band, and the 0-100 "
-    "goalposts score. Carries catalogue, targets and method versions and the value's source.",
+    "goalposts score. Carries catalogue, targets and method versions and the value's source. A "
+    "value under review (a failed plausibility rule or a flag) is scored and marked.",
     (
         c.MUNICIPALITY_CODE, c.YEAR, *DATA_POINT_PLACE, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT,
         c.DIRECTION, c.VALUE, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, *SCORED,
-        c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
+        *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
     ),
     exported=True,
 )
@@ -271,18 +277,18 @@ ZERO_POINT_COLUMNS = (
     c.RELEASE_ID, c.MUNICIPALITY_CODE, c.BASELINE_YEAR, *DATA_POINT_PLACE, c.CATEGORY_EN,
     c.CATEGORY_NB, *DATA_POINT_NAMES, c.KPI_TYPE, c.UNIT, c.DIRECTION, c.YEAR, c.VALUE, c.STATUS,
     c.SOURCE_REF, c.TARGET, c.LOWER_BOUND, c.TARGET_METHOD, c.TARGET_KIND, c.TARGET_SOURCE,
-    c.TARGET_CERTAINTY, *SCORED, c.IS_EXAMPLE, *PROVENANCE, c.TARGETS_SHA256,
+    c.TARGET_CERTAINTY, *SCORED, *REVIEW, *AREA, c.IS_EXAMPLE, *PROVENANCE, c.TARGETS_SHA256,
 )
 BASELINE_RELEASES = Table(
     "marts.baseline_releases",
     "Frozen baseline releases, one row each: release id (baseline year + hash of values and "
-    "versions), catalogue version and sha256, targets and method version, totals. Kept across "
-    "runs and in warehouse/releases/: a release is never overwritten; changed baseline inputs add "
-    "a new one.",
+    "versions), catalogue version and sha256, targets and method version, totals (with the "
+    "number of values under review). Kept across runs and in warehouse/releases/: a release is "
+    "never overwritten; changed baseline inputs add a new one.",
     (
         c.RELEASE_ID, c.RELEASE_NUMBER, c.MUNICIPALITY_CODE, c.BASELINE_YEAR, *PROVENANCE,
-        c.TARGETS_SHA256, c.N_DATA_POINTS, c.N_REPORTED, c.N_SCORED, c.POINTS, c.MAX_POINTS,
-        c.PERCENT, c.BAND_LABEL,
+        c.TARGETS_SHA256, c.N_DATA_POINTS, c.N_REPORTED, c.N_SCORED, c.N_UNDER_REVIEW, c.N_FORMER_AREA, c.POINTS,
+        c.MAX_POINTS, c.PERCENT, c.BAND_LABEL,
     ),
     exported=True,
 )
@@ -295,7 +301,8 @@ BASELINE_RELEASE_VALUES = Table(
 ZERO_POINT = Table(
     "marts.zero_point",
     "The zero-point measurement (nullpunktsmåling) for Asker at the baseline year: all 91 KPIs / "
-    "112 data points with value, year, source, status, target, % of target and band.",
+    "112 data points with value, year, source, status, target, % of target and band; values "
+    "under review are scored and marked.",
     ZERO_POINT_COLUMNS,
     exported=True,
 )
@@ -338,7 +345,7 @@ BASELINE_PROGRESS = Table(
         c.RELEASE_ID, c.MUNICIPALITY_CODE, c.KPI_CODE, c.DATA_POINT, c.KPI_NAME_EN, c.UNIT,
         c.DIRECTION, c.BASELINE_YEAR_USED, c.BASELINE_VALUE, c.BASELINE_POINTS, c.LATEST_YEAR,
         c.LATEST_VALUE, c.TARGET, c.LATEST_PERCENT_OF_TARGET, c.LATEST_POINTS, c.CHANGE_IN_VALUE,
-        c.CHANGE_IN_POINTS, c.TREND,
+        c.CHANGE_IN_POINTS, c.TREND, c.BASELINE_AREA_CODE, c.LATEST_AREA_CODE,
     ),
     exported=True,
 )
@@ -346,12 +353,15 @@ PEER_COMPARISON = Table(
     "marts.peer_comparison",
     "Asker and the four partners per KPI data point: the values (same unit; reference year or "
     "nearest, year shown), direction-aware rank with ties and percentile rank, lead over the peer "
-    "median (positive = better), 0-100 min-max position, leads/lags.",
+    "median (positive = better), 0-100 min-max position, leads/lags. A value under review is "
+    "shown, marked, and left out of the median, ranks and positions (config "
+    "include_under_review counts it).",
     (
         c.KPI_CODE, c.DATA_POINT, c.CATEGORY_NODE, c.DIMENSION_CODE, *DATA_POINT_NAMES, c.UNIT,
         c.DIRECTION, c.REFERENCE_YEAR, c.MUNICIPALITY_CODE, c.MUNICIPALITY_NAME, c.IS_SUBJECT,
         c.VALUE, c.YEAR, c.YEAR_NOTE, c.N_COMPARED, c.RANK, c.PERCENTILE_RANK, c.PEER_MEDIAN,
-        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
+        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE,
+        *PROVENANCE,
     ),
     exported=True,
 )

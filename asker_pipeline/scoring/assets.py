@@ -3,8 +3,11 @@
 
 import dagster as dg
 import pandas as pd
+from pydantic import Field
 
 from asker_pipeline.metadata import markdown_table, table_metadata
+from asker_pipeline.quality import review
+from asker_pipeline.quality.outcomes import plausibility_inputs
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.resources import Warehouse
@@ -26,13 +29,15 @@ def _spec(table: Table, deps: list[dg.AssetKey]) -> dg.AssetSpec:
 
 
 def selected_values(conn) -> pd.DataFrame:
-    """The values scores use: ``is_selected`` rows of staging.kpi_values (all statuses)."""
-    return conn.execute(
+    """The values scores use: ``is_selected`` rows of staging.kpi_values (all statuses), each
+    marked ``under_review`` with its ``review_reason`` (``quality/review.py``)."""
+    values = conn.execute(
         "SELECT municipality_code, year, kpi_code, data_point, value, unit, status, source_ref, "
-        "is_example "
+        "is_example, note, area_code, former_area "
         "FROM staging.kpi_values WHERE is_selected ORDER BY municipality_code, year, kpi_code, "
         "data_point"
     ).df()
+    return review.under_review(values, *plausibility_inputs())
 
 
 def _inputs():
@@ -197,8 +202,34 @@ def zero_point_measurement(config: BaselineConfig, warehouse: Warehouse):
             )
 
 
+def review_overview(zero: pd.DataFrame) -> dict[str, object]:
+    """How many of the zero point's values are under review, in one sentence and as a list."""
+    reported = int((zero["status"] == "reported").sum())
+    marks = zero.loc[zero["status"] == "reported", "under_review"]
+    if reported and marks.isna().all():  # frozen before values were reviewed
+        line = "This release was frozen before values were marked for review (til kontroll)."
+        return {"line": line, "n_under_review": "not reviewed"}
+    reviewed = zero[zero["under_review"].fillna(False).astype(bool)]
+    if reviewed.empty:
+        line = f"No value is under review (til kontroll): all {reported} reported values passed."
+    else:
+        line = (
+            f"**{len(reviewed)} of {reported} reported values are under review (til kontroll)**: "
+            "they fail a plausibility rule or carry a flag (values_under_review says which and "
+            "why). They are scored and counted here, and left out of the peer comparison."
+        )
+    listed = reviewed[["kpi_code", "data_point", "year", "value", "points", "review_reason"]]
+    return {
+        "line": line,
+        "n_under_review": len(reviewed),
+        "values_under_review": dg.MetadataValue.md(markdown_table(listed)),
+    }
+
+
 def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]:
-    """Dimension and category scores as markdown tables, and a bar chart of category scores."""
+    """Dimension and category scores as markdown tables (headed by how many values are under
+    review), as bar charts (PNG images in the markdown, drawn by ``charts``, which imports
+    matplotlib only now, never at load), and the values under review."""
     dims = []
     for dim, g in zero.groupby("dimension_code", sort=True):
         r = method.rollup(g["points"])
@@ -227,22 +258,34 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
             "band",
         ]
     ]
-    chart = charts.bar_chart(
-        list(cover["category_node"]),
+    dimension_chart = charts.score_chart(
+        [d["dimension"] for d in dims],
+        [None if d["percent"] == "n/a" else d["percent"] for d in dims],
+        [None if d["band"] == "not scored" else d["band"] for d in dims],
+        axis_label="% of maximum points",
+    )
+    category_chart = charts.score_chart(
+        [f"{node} {name}" for node, name in zip(cover["category_node"], cover["category_en"], strict=True)],
         list(cover["percent"]),
-        [
-            f"{n} of {t} scored"
-            for n, t in zip(cover["n_scored"], cover["n_data_points"], strict=True)
-        ],
+        list(cover["band_label"]),
+        axis_label="% of maximum points",
+        width=7.5,
     )
     r = method.rollup(zero["points"])
+    review_meta = review_overview(zero)
+    line = review_meta.pop("line")
     return {
         "overall_percent": r.percent if r.percent is not None else "not scored",
         "reported": int((zero["status"] == "reported").sum()),
         "not_reported": int((zero["status"] != "reported").sum()),
-        "dimension_scores": dg.MetadataValue.md(markdown_table(pd.DataFrame(dims))),
+        **review_meta,
+        "dimension_scores": dg.MetadataValue.md(f"{line}\n\n{markdown_table(pd.DataFrame(dims))}"),
         "category_scores": dg.MetadataValue.md(markdown_table(categories)),
-        "category_chart": dg.MetadataValue.md(chart),
+        "score_chart": dg.MetadataValue.md(
+            charts.markdown_image(dimension_chart, "Dimension scores")
+            + "\n\n"
+            + charts.markdown_image(category_chart, "Category scores")
+        ),
     }
 
 
@@ -265,6 +308,12 @@ class ComparisonConfig(dg.Config):
     #: Reference year for every data point (0 = Asker's latest reported year for each).
     year: int = 0
     max_year_distance: int = 2
+    include_under_review: bool = Field(
+        default=False,
+        description="Count values under review (they fail a WARN plausibility rule or carry a "
+        "FLAG) in the peer medians, ranks, percentile ranks and positions. By default they are "
+        "shown, marked, with no rank.",
+    )
 
 
 @dg.multi_asset(
@@ -286,12 +335,17 @@ def peer_comparison(config: ComparisonConfig, warehouse: Warehouse):
             versions,
             config.year or None,
             config.max_year_distance,
+            config.include_under_review,
         )
         replace_table(conn, tables.PEER_COMPARISON, frame)
         replace_table(conn, tables.PEER_SUMMARY, comparison.summarise(frame, points))
+        review_meta = {
+            "include_under_review": config.include_under_review,
+            "n_under_review": int(frame["under_review"].sum()),
+        }
         for table in (tables.PEER_COMPARISON, tables.PEER_SUMMARY):
             yield dg.MaterializeResult(
-                asset_key=table.asset_key, metadata=table_metadata(conn, table)
+                asset_key=table.asset_key, metadata=table_metadata(conn, table, **review_meta)
             )
 
 

@@ -7,7 +7,10 @@ to parity from either side. Ranks are 1 = best with ties sharing the best rank (
 the peer median is the median of the *other* municipalities' values; ``lead_over_peer_median`` is
 positive when the value is better than that median; the 0-100 position is min-max within the
 network, 100 = best; the percentile rank is the share of the others a value beats (ties count
-half), 0-100, comparable across peer counts; leads/lags compares with the peer median."""
+half), 0-100, comparable across peer counts; leads/lags compares with the peer median.
+
+A value under review (``quality/review.py``) is shown, marked, but left out of every figure
+(median, rank, percentile rank, position, lead, standing) unless ``include_under_review``."""
 
 from __future__ import annotations
 
@@ -129,11 +132,14 @@ def compare(
     versions: dict[str, str],
     year: int | None = None,
     max_distance: int = 2,
+    include_under_review: bool = False,
 ) -> pd.DataFrame:
     """One row per data point and municipality that has a comparable value.
 
-    ``values``: selected, reported rows. The reference year per data point is ``year`` or else
-    ``reference_year``: Asker's latest year that a partner can be compared with."""
+    ``values``: selected, reported rows, marked by ``review.under_review``. The reference year per
+    data point is ``year`` or else ``reference_year``: Asker's latest year that a partner can be
+    compared with. Values under review keep their row but count in no figure, unless
+    ``include_under_review``."""
     names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
     subject = municipalities.loc[municipalities["role"] == "subject", "code"].iloc[0]
     reported = values[(values["status"] == "reported") & values["municipality_code"].isin(names)]
@@ -161,13 +167,21 @@ def compare(
         ref_year = ref_years[(code, dp)]
         info = infos.loc[(code, dp)]
         vals = [float(v) for v in picked["value"]]
+        reviewed = [bool(x) for x in picked["under_review"]]
+        # the values the figures are computed from: those under review left out (None)
+        counted = [
+            None if review and not include_under_review else v
+            for v, review in zip(vals, reviewed, strict=True)
+        ]
+        n_counted = sum(v is not None for v in counted)
         orientation = orientation_of(info["direction"], info["target_method"])
         parity = float(info["target"]) if orientation == "parity" else None
-        ranks = rank(vals, orientation, parity)
-        percentiles = percentile_rank(vals, orientation, parity)
+        ranks = rank(counted, orientation, parity)
+        percentiles = percentile_rank(counted, orientation, parity)
         for i, r in enumerate(picked.itertuples(index=False)):
-            others = vals[:i] + vals[i + 1 :]
+            others = [v for j, v in enumerate(counted) if j != i and v is not None]
             median = float(pd.Series(others).median()) if others else None
+            left_out = counted[i] is None
             rows.append(
                 {
                     "kpi_code": code,
@@ -187,15 +201,21 @@ def compare(
                     "value": vals[i],
                     "year": int(r.year),
                     "year_note": "" if r.year == ref_year else f"nearest year: {int(r.year)}",
-                    "n_compared": len(vals),
+                    "n_compared": n_counted,
                     "rank": ranks[i],
                     "percentile_rank": percentiles[i],
                     "peer_median": median,
                     "lead_over_peer_median": lead_over_peer_median(
-                        vals[i], median, orientation, parity
+                        counted[i], median, orientation, parity
                     ),
-                    "position": position(vals[i], vals, orientation, parity),
-                    "standing": standing(vals[i], median, orientation, parity),
+                    "position": position(counted[i], counted, orientation, parity),
+                    "standing": None
+                    if left_out
+                    else standing(vals[i], median, orientation, parity),
+                    "under_review": reviewed[i],
+                    "review_reason": r.review_reason,
+                    "area_code": r.area_code,
+                    "former_area": bool(r.former_area),
                     "source_ref": r.source_ref,
                     "is_example": bool(r.is_example),
                     **versions,

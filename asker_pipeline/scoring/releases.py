@@ -3,7 +3,10 @@
 A frozen baseline release cannot be rebuilt from sources (the sources move on). Each release is
 also one append-only Parquet file, ``<release_id>.parquet`` in ``warehouse/releases/``: its
 zero-point rows, with the release's summary row in the file's metadata. A file is written once
-and never rewritten; the warehouse and the files are reconciled whenever the zero point runs."""
+and never rewritten; the warehouse and the files are reconciled whenever the zero point runs.
+
+A release frozen before a column was declared (``under_review``, ``n_under_review``) is kept as
+frozen: it gets the column, empty, in the warehouse and when read from its file."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.filesystem import write_bytes_atomic
-from asker_pipeline.schema import tables
+from asker_pipeline.schema import Table, tables
 from asker_pipeline.warehouse import create_table, insert, read_table, transaction
 
 SUMMARY_KEY = b"asker.release"
@@ -47,9 +50,19 @@ def read_release(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     arrow = pq.read_table(path)
     summary = json.loads(arrow.schema.metadata[SUMMARY_KEY])
     return (
-        tables.BASELINE_RELEASES.conform(pd.DataFrame([summary])),
-        tables.BASELINE_RELEASE_VALUES.conform(arrow.to_pandas()),
+        tables.BASELINE_RELEASES.conform(
+            _widened(pd.DataFrame([summary]), tables.BASELINE_RELEASES)
+        ),
+        tables.BASELINE_RELEASE_VALUES.conform(
+            _widened(arrow.to_pandas(), tables.BASELINE_RELEASE_VALUES)
+        ),
     )
+
+
+def _widened(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """A frozen frame with the nullable columns declared after it was frozen, empty."""
+    missing = [c.name for c in table.columns if c.name not in frame.columns and c.nullable]
+    return frame.assign(**dict.fromkeys(missing, None))
 
 
 def reconcile(

@@ -140,7 +140,10 @@ def _not_scored_reason(row) -> str | None:
 def score_values(
     values: pd.DataFrame, points: pd.DataFrame, versions: dict[str, str]
 ) -> pd.DataFrame:
-    """One row per selected, reported value: percentage of target, points, band, goalposts score."""
+    """One row per selected, reported value: percentage of target, points, band, goalposts score.
+
+    ``values`` are marked by ``review.under_review``: a value under review is scored like any
+    other (U4SSC scores what is reported) and keeps its mark and reason."""
     reported = values[values["status"] == "reported"].rename(columns={"unit": "value_unit"})
     joined = reported.merge(points, on=["kpi_code", "data_point"], how="inner")
     scored = score_rows(joined).assign(**versions)

@@ -33,6 +33,10 @@ RELEASE_KEY_COLUMNS = [
     "lower_bound",
     "target_method",
 ]
+#: ... and, for the values under review, why.
+REVIEW_KEY_COLUMNS = ["kpi_code", "data_point", "review_reason"]
+#: ... and, for the values that describe a former area, which.
+AREA_KEY_COLUMNS = ["kpi_code", "data_point", "area_code"]
 RELEASE_COLUMNS = tables.BASELINE_RELEASES.column_names
 COVERAGE_COLUMNS = tables.ZERO_POINT_COVERAGE.column_names
 #: Coverage of the zero point by the kind of target (assets/targets.csv ``target_kind``).
@@ -41,6 +45,10 @@ TARGET_COVERAGE_COLUMNS = tables.ZERO_POINT_TARGET_COVERAGE.column_names
 NO_TARGET = "no target"
 NOT_REPORTED_COLUMNS = tables.ZERO_POINT_NOT_REPORTED.column_names
 PROGRESS_COLUMNS = tables.BASELINE_PROGRESS.column_names
+
+
+#: The trend of a data point whose baseline and latest values describe different areas.
+AREA_CHANGED = "area changed"
 
 
 def pick_years(values: pd.DataFrame, year: int | pd.Series, max_distance: int) -> pd.DataFrame:
@@ -71,15 +79,31 @@ def zero_point(
 ) -> pd.DataFrame:
     """Every data point of the catalogue for one municipality at the baseline year, scored.
 
-    ``values`` are selected rows of the value model (any status). A data point with no row is
-    "not_reported" (U4SSC's default NR)."""
+    ``values`` are selected rows of the value model (any status), marked by
+    ``review.under_review``. A data point with no row is "not_reported" (U4SSC's default NR). A
+    value under review is scored like any other, and marked."""
     own = values[values["municipality_code"] == municipality_code]
     picked = pick_years(own, baseline_year, max_distance)[
-        ["kpi_code", "data_point", "year", "value", "unit", "status", "source_ref", "is_example"]
+        [
+            "kpi_code",
+            "data_point",
+            "year",
+            "value",
+            "unit",
+            "status",
+            "source_ref",
+            "is_example",
+            "under_review",
+            "review_reason",
+            "area_code",
+            "former_area",
+        ]
     ].rename(columns={"unit": "value_unit"})
     frame = points.merge(picked, on=["kpi_code", "data_point"], how="left")
     frame["status"] = frame["status"].fillna("not_reported")
     frame["is_example"] = frame["is_example"].astype("boolean")
+    frame["under_review"] = frame["under_review"].astype("boolean").fillna(False)
+    frame["former_area"] = frame["former_area"].astype("boolean").fillna(False)
     frame = score_rows(frame).assign(
         municipality_code=municipality_code,
         baseline_year=baseline_year,
@@ -93,13 +117,22 @@ def zero_point(
 def release_id(
     frame: pd.DataFrame, baseline_year: int, versions: dict[str, str], targets_sha256: str
 ) -> str:
-    """``<baseline year>-<12 hex>``: a hash of the baseline values and the versions used."""
+    """``<baseline year>-<12 hex>``: a hash of the baseline values, the versions used, and which
+    values are under review and why, and which describe a former area (each only when some do, so
+    a baseline with none keeps the id it had before values were marked)."""
     digest = hashlib.sha256()
     for key in sorted(versions):
         digest.update(f"{key}={versions[key]}\n".encode())
     digest.update(f"targets_sha256={targets_sha256}\n".encode())
     key = frame[RELEASE_KEY_COLUMNS].sort_values(["kpi_code", "data_point"])
     digest.update(key.to_csv(index=False, float_format="%.12g").encode())
+    for marked, columns in (
+        ("under_review", REVIEW_KEY_COLUMNS),
+        ("former_area", AREA_KEY_COLUMNS),
+    ):
+        rows = frame.loc[frame[marked].fillna(False).astype(bool), columns]
+        if len(rows):
+            digest.update(rows.sort_values(["kpi_code", "data_point"]).to_csv(index=False).encode())
     return f"{baseline_year}-{digest.hexdigest()[:12]}"
 
 
@@ -117,6 +150,10 @@ def release_summary(zero: pd.DataFrame, release_number: int) -> pd.DataFrame:
         "n_data_points": len(zero),
         "n_reported": int((zero["status"] == "reported").sum()),
         "n_scored": r.n_scored,
+        "n_under_review": int(zero["under_review"].fillna(False).sum()),
+        "n_former_area": int(
+            (zero["former_area"].fillna(False) & (zero["status"] == "reported")).sum()
+        ),
         "points": r.points,
         "max_points": r.max_points,
         "percent": r.percent,
@@ -187,7 +224,9 @@ def not_reported(zero: pd.DataFrame) -> pd.DataFrame:
 
 def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """From the frozen baseline to the latest later year with a reported value, scored against the
-    release's own (frozen) target and formula. ``values``: selected reported rows."""
+    release's own (frozen) target and formula. ``values``: selected reported rows. When the two
+    values describe different areas (a merger since the baseline), the trend is "area changed"
+    and no change is computed: the difference would not be progress."""
     base = release[release["status"] == "reported"]
     if base.empty:
         return pd.DataFrame(columns=PROGRESS_COLUMNS)
@@ -198,8 +237,8 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         & (values["status"] == "reported")
     ]
     latest = later.sort_values("year").drop_duplicates(["kpi_code", "data_point"], keep="last")
-    latest = latest[["kpi_code", "data_point", "year", "value"]].rename(
-        columns={"year": "latest_year", "value": "latest_value"}
+    latest = latest[["kpi_code", "data_point", "year", "value", "area_code"]].rename(
+        columns={"year": "latest_year", "value": "latest_value", "area_code": "latest_area_code"}
     )
     joined = base.merge(latest, on=["kpi_code", "data_point"])
     rows = []
@@ -227,6 +266,10 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
             if better is None
             else ("improved" if better else "worsened")
         )
+        # Two different areas (former Asker at the baseline, today's Asker now): no trend.
+        area_changed = r.area_code != r.latest_area_code
+        if area_changed:
+            change, trend = None, AREA_CHANGED
         rows.append(
             (
                 r.release_id,
@@ -245,8 +288,12 @@ def progress(release: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
                 percent,
                 points,
                 change,
-                None if points is None or pd.isna(r.points) else points - int(r.points),
+                None
+                if area_changed or points is None or pd.isna(r.points)
+                else points - int(r.points),
                 trend,
+                r.area_code,
+                r.latest_area_code,
             )
         )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)

@@ -21,7 +21,8 @@ from asker_pipeline.resources import ProjectFiles, Warehouse
 from asker_pipeline.schema import tables
 from asker_pipeline.spreadsheets import store
 from asker_pipeline.spreadsheets.layout import TEMPLATE_VERSION
-from asker_pipeline.spreadsheets.read import ReadContext, partition_key
+from asker_pipeline.spreadsheets.naming import partition_key
+from asker_pipeline.spreadsheets.read import ReadContext
 
 GROUP = "spreadsheets"
 PARTITIONS = dg.DynamicPartitionsDefinition(name="spreadsheet_municipality")
@@ -161,7 +162,7 @@ def spreadsheet_sensor(context: dg.SensorEvaluationContext, files: ProjectFiles)
         if (current.get(n) or [None] * 3)[2] != (previous.get(n) or [None] * 3)[2]
     }
     reference = reference_context()
-    keys = sorted({partition_key(name, reference) for name in changed})
+    keys = sorted({partition_key(name, reference.municipalities) for name in changed})
     known = set(context.instance.get_dynamic_partitions(PARTITIONS.name))
     new = [k for k in keys if k not in known]
     version = "-".join(sorted(str(current.get(n, ["", "", "gone"])[2])[:12] for n in changed))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: Norwegian data-point label column, NR/../:/. valid, print setup
 KPI_SHEET = "KPI"
 INSTRUCTIONS_SHEET = "Veiledning - Instructions"
 METADATA_SHEET = "Metadata"
@@ -37,6 +37,8 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("kpi_code", "KPI-kode", "KPI code", 18, synonyms=("kode", "code", "kpi")),
     Column("data_point", "Datapunkt", "Data point", 12, synonyms=("datapunkt-id",)),
+    # the data point's Norwegian label (assets/value_labels.csv) beside its code; not read back
+    Column("data_point_nb", "Datapunkt (norsk)", "Data point (Norwegian)", 18),
     Column("name_nb", "Navn (norsk)", "Name (Norwegian)", 42, synonyms=("navn",)),
     Column("name_en", "Navn (engelsk)", "Name (English)", 42, synonyms=("name",)),
     Column("unit", "Enhet", "Unit", 26),
@@ -58,6 +60,12 @@ def column_for_header(labels: tuple[str, ...]) -> str | None:
         if any(label in column.labels for label in labels):
             return column.key
     return None
+
+
+def both(nb: str, en: str) -> str:
+    """A text for the people filling in workbooks, in Norwegian and English, as the workbook
+    shows its labels ("nb / en"); used for every reason a row or a file is rejected."""
+    return f"{nb} / {en}"
 
 
 @dataclass(frozen=True)

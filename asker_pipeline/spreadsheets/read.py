@@ -2,12 +2,18 @@
 
 Nothing is lost: every row either becomes a value (reported or with a not-reported status) or a
 quarantine row whose reason names file, sheet, cell and the raw text. A file that cannot be read
-at all becomes one quarantine row for the whole file."""
+at all becomes one quarantine row for the whole file.
+
+One sheet is read: the visible KPI sheet (``choose_table``). Other sheets holding KPI rows, a
+hidden backup copy for instance, are reported in the quarantine and never merged. Each row is
+read by ``rows.read_row``; formulas without a saved result are found in the sheet's XML
+(``formulas.py``), since openpyxl shows them as empty cells."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import warnings
 from collections import defaultdict
@@ -15,26 +21,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from asker_pipeline.reference.areas import Area, area_of
 from asker_pipeline.reference.catalogue import Catalogue
-from asker_pipeline.reference.codes import UnknownKpiCode
 from asker_pipeline.reference.municipalities import MunicipalityHistory, UnknownMunicipalityCode
 from asker_pipeline.spreadsheets import layout
-from asker_pipeline.spreadsheets.parse import (
-    SHARE_UNITS,
-    NotANumber,
-    Parsed,
-    looks_like_fraction_of_one,
-    normalise_data_point,
-    normalise_header,
-    parse_cell,
-    range_problem,
-    unit_scale,
-)
+from asker_pipeline.spreadsheets.formulas import unsaved_formulas
+from asker_pipeline.spreadsheets.layout import both
+from asker_pipeline.spreadsheets.naming import parse_file_name
+from asker_pipeline.spreadsheets.parse import Unit, normalise_header
+from asker_pipeline.spreadsheets.rows import TypedRow, cell_reference, read_row
 from asker_pipeline.spreadsheets.safety import unreadable_reason
-
-FILE_NAME = re.compile(r"^(?P<code>\d{3,4})_(?:.*_)?(?P<year>\d{4})\.xlsx$", re.IGNORECASE)
-UNKNOWN_PARTITION = "unknown"
-NUMERIC = ("numerator", "denominator", "value")
 
 
 class FileRejected(Exception):
@@ -67,13 +63,19 @@ class ReadContext:
         return {kpi: tuple(points) for kpi, points in grouped.items()}
 
     @cached_property
-    def ranges(self) -> dict[str, tuple[float, float]]:
-        units = self.catalogue.units
-        return dict(
-            zip(
-                units["unit"], zip(units["min_value"], units["max_value"], strict=True), strict=True
+    def units(self) -> dict[str, Unit]:
+        """Each unit of assets/units.csv with its kind and range (missing bounds as None)."""
+        return {
+            row.unit: Unit(
+                row.unit,
+                row.kind,
+                None if math.isnan(row.min_value) else float(row.min_value),
+                None if math.isnan(row.max_value) else float(row.max_value),
+                row.label_nb,
+                row.label_en,
             )
-        )
+            for row in self.catalogue.units.itertuples(index=False)
+        }
 
     @cached_property
     def _resolved(self) -> dict[str, str]:
@@ -87,30 +89,13 @@ class ReadContext:
         return self._resolved[code]
 
 
-def parse_file_name(name: str) -> tuple[str, int] | None:
-    """``3203_asker_2019.xlsx`` -> ("3203", 2019); None when the name does not follow the rule."""
-    match = FILE_NAME.match(name)
-    return (match["code"].zfill(4), int(match["year"])) if match else None
-
-
-def partition_key(name: str, context: ReadContext) -> str:
-    """The municipality partition a workbook belongs to: today's code of the code in its name;
-    the code as written when it is unknown; ``unknown`` when the name carries no code."""
-    parsed = parse_file_name(name)
-    if parsed is None:
-        return UNKNOWN_PARTITION
-    try:
-        return context.current_code(parsed[0])
-    except UnknownMunicipalityCode:
-        return parsed[0]
-
-
 @dataclass
 class WorkbookResult:
     file: str  # relative to the sources folder
     sha256: str
     municipality_code: str | None = None  # today's code
     source_municipality_code: str | None = None
+    area: Area | None = None  # the area the values describe (a former one after a merger)
     year: int | None = None
     is_example: bool = False
     values: list[dict] = field(default_factory=list)
@@ -152,7 +137,8 @@ def read_workbook(path: Path, sources_dir: Path, context: ReadContext) -> Workbo
         result.error = str(rejected)
         result.values.clear()
         result.rejected = []
-        result.reject(None, None, None, f"whole workbook rejected: {rejected}")
+        whole = both("hele arbeidsboken avvist", "whole workbook rejected")
+        result.reject(None, None, None, f"{whole}: {rejected}")
     return result
 
 
@@ -163,7 +149,10 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
     named = parse_file_name(name)
     if named is None:
         raise FileRejected(
-            f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx"
+            both(
+                f"filnavnet {name!r} følger ikke <kommunenummer>_<navn>_<år>.xlsx",
+                f"file name {name!r} does not follow <municipality code>_<name>_<year>.xlsx",
+            )
         )
     try:
         with warnings.catch_warnings():
@@ -172,17 +161,27 @@ def _read(data: bytes, name: str, context: ReadContext, result: WorkbookResult) 
 
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for damaged files
-        raise FileRejected(f"corrupt workbook, openpyxl cannot open it: {error}") from error
+        corrupt = both(
+            "skadet arbeidsbok, openpyxl kan ikke åpne den",
+            "corrupt workbook, openpyxl cannot open it",
+        )
+        raise FileRejected(f"{corrupt}: {error}") from error
     try:
         _check_identity(book, named, context, result)
-        candidates: list[dict] = []
-        tables = 0
-        for sheet in book.worksheets:
-            tables += _read_sheet(sheet, context, result, candidates)
+        tables = [t for t in map(_find_table, book.worksheets) if t is not None]
         if not tables:
             raise FileRejected(
-                "no sheet has a header row with 'KPI-kode / KPI code' and 'Verdi / Value' columns"
+                both(
+                    "ingen ark har en overskriftsrad med kolonnene 'KPI-kode' og 'Verdi'",
+                    "no sheet has a header row with 'KPI-kode / KPI code' and 'Verdi / Value' "
+                    "columns",
+                )
             )
+        chosen, others = choose_table(tables)
+        for table in others:
+            _report_unread(table, chosen, result)
+        unsaved = unsaved_formulas(data, chosen.sheet.title)
+        candidates = _read_table(chosen, unsaved, context, result)
         _drop_duplicates(candidates, result)
         result.values.extend(candidates)
     finally:
@@ -206,208 +205,166 @@ def _check_identity(
     year_text = str(meta.get("year") or "").strip()
     result.year = named[1]
     result.source_municipality_code = named[0]
+    sheet_name = repr(layout.METADATA_SHEET)
     if not code_text:
         raise FileRejected(
-            f"the municipality code is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+            both(
+                f"kommunenummeret mangler i arbeidsboken (arket {sheet_name})",
+                f"the municipality code is missing in the workbook (sheet {sheet_name})",
+            )
         )
     if not re.fullmatch(r"\d{3,4}(\.0)?", code_text) or not re.fullmatch(
         r"\d{4}(\.0)?", year_text or "x"
     ):
         if not year_text:
             raise FileRejected(
-                f"the reporting year is missing in the workbook (sheet {layout.METADATA_SHEET!r})"
+                both(
+                    f"rapporteringsåret mangler i arbeidsboken (arket {sheet_name})",
+                    f"the reporting year is missing in the workbook (sheet {sheet_name})",
+                )
             )
         raise FileRejected(
-            f"municipality code {code_text!r} or year {year_text!r} in sheet "
-            f"{layout.METADATA_SHEET!r} is not a 4-digit number"
+            both(
+                f"kommunenummer {code_text!r} eller år {year_text!r} i arket {sheet_name} er "
+                "ikke et firesifret tall",
+                f"municipality code {code_text!r} or year {year_text!r} in sheet {sheet_name} "
+                "is not a 4-digit number",
+            )
         )
     code, year = code_text.split(".")[0].zfill(4), int(float(year_text))
     try:
         current, named_current = context.current_code(code), context.current_code(named[0])
     except UnknownMunicipalityCode as error:
         raise FileRejected(
-            f"{error}; a new partner is added in assets/municipality_codes.csv"
+            both(
+                f"ukjent kommunenummer ({error}); en ny partner legges inn i "
+                "assets/municipality_codes.csv",
+                f"{error}; a new partner is added in assets/municipality_codes.csv",
+            )
         ) from None
     if current != named_current:
         raise FileRejected(
-            f"the workbook says municipality {code} but the file name says {named[0]}"
+            both(
+                f"arbeidsboken sier kommune {code}, men filnavnet sier {named[0]}",
+                f"the workbook says municipality {code} but the file name says {named[0]}",
+            )
         )
     if year != named[1]:
-        raise FileRejected(f"the workbook says year {year} but the file name says {named[1]}")
+        raise FileRejected(
+            both(
+                f"arbeidsboken sier år {year}, men filnavnet sier {named[1]}",
+                f"the workbook says year {year} but the file name says {named[1]}",
+            )
+        )
     result.municipality_code, result.source_municipality_code, result.year = current, code, year
+    result.area = area_of(context.municipalities, code, year)
     result.is_example = (
         str(meta.get("example") or "").strip().lower().startswith(("ja", "yes", "true"))
     )
 
 
-def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
-    for index, row in enumerate(rows):
+@dataclass(frozen=True)
+class KpiTable:
+    """A sheet holding the KPI table: where its header row is and which column holds what."""
+
+    sheet: object  # openpyxl read-only worksheet
+    header_row: int  # the sheet's row number
+    columns: dict[str, int]  # column key -> 0-based position
+
+    @property
+    def visible(self) -> bool:
+        return getattr(self.sheet, "sheet_state", "visible") == "visible"
+
+    @property
+    def header_cell(self) -> str:
+        return cell_reference(self.columns["kpi_code"], self.header_row)
+
+    def rows(self):
+        """(row number, cells) for every row under the header."""
+        return enumerate(self.sheet.iter_rows(min_row=self.header_row + 1), self.header_row + 1)
+
+
+def _find_table(sheet) -> KpiTable | None:
+    """The sheet's KPI table: a header row naming at least the KPI code and value columns."""
+    for number, row in enumerate(sheet.iter_rows(max_row=layout.HEADER_SEARCH_ROWS), 1):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
             key = layout.column_for_header(normalise_header(getattr(cell, "value", None)))
             if key and key not in columns:
                 columns[key] = position
         if all(k in columns for k in layout.REQUIRED):
-            return index, columns
+            return KpiTable(sheet, number, columns)
     return None
 
 
-def _read_sheet(sheet, context: ReadContext, result: WorkbookResult, candidates: list[dict]) -> int:
-    """Append the sheet's rows to ``candidates`` (or the quarantine); 1 if it held a KPI table."""
-    rows = sheet.iter_rows()
-    head = []
-    for _ in range(layout.HEADER_SEARCH_ROWS):
-        try:
-            head.append(next(rows))
-        except StopIteration:
-            break
-    found = _find_header(head)
-    if found is None:
-        return 0
-    header_index, columns = found
-    row_number = header_index + 1
-    pending = head[header_index + 1 :]
-
-    def remaining():
-        yield from pending
-        yield from rows
-
-    for row in remaining():
-        row_number += 1
-        number = next((c.row for c in row if getattr(c, "row", None)), row_number)
-        row_number = number
-        _read_row(row, number, columns, sheet.title, context, result, candidates)
-    return 1
-
-
-def _cell(row: tuple, columns: dict[str, int], key: str):
-    position = columns.get(key)
-    if position is None or position >= len(row):
-        return None
-    return row[position]
-
-
-def _value(cell) -> object:
-    value = getattr(cell, "value", None)
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _read_row(
-    row, number, columns, sheet_title, context: ReadContext, result: WorkbookResult, out
-) -> None:
-    raw = {key: _value(_cell(row, columns, key)) for key in columns}
-    if all(v is None for v in raw.values()):
-        return
-    row_text = " | ".join(str(v) for v in (getattr(c, "value", None) for c in row) if v is not None)
-
-    def ref(key: str) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{get_column_letter(columns[key] + 1)}{number}"
-
-    def reject(key: str, why: str) -> None:
-        result.reject(sheet_title, ref(key), raw.get(key), why, row_text)
-
-    if raw.get("kpi_code") is None:
-        if any(raw.get(k) is not None for k in NUMERIC):
-            reject(
-                "value" if raw.get("value") is not None else "kpi_code",
-                "a value without a KPI code",
+def choose_table(tables: list[KpiTable]) -> tuple[KpiTable, list[KpiTable]]:
+    """The one table to read, and the others (reported, never merged): the visible sheet named
+    like the template's KPI sheet, else the first visible sheet with a KPI table. A hidden copy
+    (a backup, an earlier version) is never read: its rows would duplicate or contradict."""
+    visible = [t for t in tables if t.visible]
+    if not visible:
+        names = ", ".join(repr(t.sheet.title) for t in tables)
+        raise FileRejected(
+            both(
+                f"KPI-tabellen finnes bare i skjulte ark ({names}): vis arket (høyreklikk en "
+                "arkfane > Vis) og lagre filen",
+                f"the KPI table is only in hidden sheets ({names}): unhide the sheet "
+                "(right-click a sheet tab > Unhide) and save the file",
             )
-        return
-    try:
-        kpi = context.catalogue.normaliser.normalise(raw["kpi_code"])
-    except UnknownKpiCode as error:
-        reject("kpi_code", str(error))
-        return
-    point = normalise_data_point(raw.get("data_point"))
-    if (kpi, point) not in context.units_by_point:
-        known = context.points_by_kpi[kpi]
-        reject(
-            "data_point" if "data_point" in columns else "kpi_code",
-            f"KPI {kpi} has data points {', '.join(known)}; {point!r} is not one of them",
         )
+    named = [t for t in visible if t.sheet.title.strip().lower() == layout.KPI_SHEET.lower()]
+    chosen = (named or visible)[0]
+    return chosen, [t for t in tables if t is not chosen]
+
+
+def _kpi_rows(table: KpiTable) -> int:
+    """How many rows of a table carry a KPI code (to report a sheet that is not read)."""
+    position = table.columns["kpi_code"]
+    count = 0
+    for _, cells in table.rows():
+        value = getattr(cells[position], "value", None) if position < len(cells) else None
+        count += value is not None and bool(str(value).strip())
+    return count
+
+
+def _report_unread(table: KpiTable, chosen: KpiTable, result: WorkbookResult) -> None:
+    rows = _kpi_rows(table)
+    if not rows:
         return
-    unit = context.units_by_point[(kpi, point)]
-    parsed = {}
-    for key in NUMERIC:
-        if key not in columns:
-            continue
-        cell = _cell(row, columns, key)
-        try:
-            parsed[key] = parse_cell(raw[key], "%" in str(getattr(cell, "number_format", "") or ""))
-        except NotANumber as error:
-            reject(key, f"{error}")
-            return
-    value, numerator, denominator = (parsed.get(k) for k in ("value", "numerator", "denominator"))
-    notes = []
-    has_fraction = all(p is not None and p.status == "reported" for p in (numerator, denominator))
-    if has_fraction:
-        if denominator.value == 0:
-            reject("denominator", "denominator is zero")
-            return
-        if unit in SHARE_UNITS and numerator.value > denominator.value:
-            reject(
-                "numerator",
-                f"numerator {numerator.value:g} is above denominator "
-                f"{denominator.value:g} for a share ({unit})",
-            )
-            return
-    if (value is None or value.status == "not_reported") and has_fraction:
-        computed = round(numerator.value / denominator.value * unit_scale(unit), 10)
-        value = Parsed("reported", computed, percent_sign=True)
-        notes.append(
-            f"computed from numerator {ref('numerator')} / denominator {ref('denominator')}"
-        )
-    value = value or Parsed("not_reported")
-    if value.status == "reported":
-        low, high = context.ranges[unit]
-        problem = range_problem(value.value, unit, low, high)
-        if problem:
-            reject("value", problem)
-            return
-        if looks_like_fraction_of_one(value.value, unit, value.percent_sign):
-            notes.append(
-                f"FLAG: {value.value:g} looks like a share typed as a fraction of 1; "
-                f"{unit} is written 0-100: kept as typed, please check"
-            )
-    quality_text = raw.get("data_quality")
-    quality = layout.quality_key(quality_text) if value.status == "reported" else None
-    if quality_text is not None and quality is None and value.status == "reported":
-        notes.append(f"data quality {str(quality_text)!r} is not one of the six U4SSC levels")
-    for key in ("source", "comment"):
-        if raw.get(key) is not None:
-            notes.append(f"{key}: {raw[key]}")
-    cell_ref = ref("value") if "value" in columns else ref("kpi_code")
-    out.append(
-        {
-            "municipality_code": result.municipality_code,
-            "source_municipality_code": result.source_municipality_code,
-            "year": result.year,
-            "kpi_code": kpi,
-            "data_point": point,
-            "value": value.value if value.status == "reported" else None,
-            "unit": unit,
-            "status": value.status,
-            "source_kind": "spreadsheet",
-            "source_ref": f"{result.file} {sheet_title}!{cell_ref}",
-            "source_file": result.file,
-            "source_sheet": sheet_title,
-            "source_cell": cell_ref,
-            "source_sha256": result.sha256,
-            "provider": None,
-            "table_id": None,
-            "query": None,
-            "retrieved_at": None,
-            "data_quality": quality,
-            "is_example": result.is_example,
-            "note": "; ".join(notes) or None,
-            "_row_text": row_text,
-            "_raw": raw.get("value"),
-        }
+    title = chosen.sheet.title
+    kind_nb, kind_en = ("skjult", "a hidden") if not table.visible else ("ekstra", "an extra")
+    result.reject(
+        table.sheet.title,
+        table.header_cell,
+        None,
+        both(
+            f"{kind_nb} ark med {rows} KPI-rader: radene er ikke lest, bare arket {title!r} "
+            f"lastes; slett arket, eller flytt tallene inn i {title!r}",
+            f"{kind_en} sheet with {rows} KPI rows: they are not read, only sheet {title!r} "
+            f"is loaded; delete the sheet, or move its figures into {title!r}",
+        ),
     )
+
+
+def _read_table(
+    table: KpiTable,
+    unsaved: dict[tuple[int, int], str],
+    context: ReadContext,
+    result: WorkbookResult,
+) -> list[dict]:
+    """The table's rows as value records; rejected rows go to ``result``. ``unsaved``: the
+    sheet's formulas without a saved result, by (row, column)."""
+    by_row: dict[int, dict[int, str]] = defaultdict(dict)
+    for (number, column), formula in unsaved.items():
+        by_row[number][column - 1] = formula
+    records = []
+    for number, cells in table.rows():
+        formulas = by_row.get(number, {})
+        row = TypedRow(cells, number, table.sheet.title, table.columns, formulas)
+        found = read_row(row, context, result)
+        if found is not None:
+            records.append(found)
+    return records
 
 
 def _drop_duplicates(candidates: list[dict], result: WorkbookResult) -> None:

@@ -21,13 +21,9 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.schema import tables
-from asker_pipeline.spreadsheets.read import (
-    ReadContext,
-    WorkbookResult,
-    parse_file_name,
-    partition_key,
-    read_workbook,
-)
+from asker_pipeline.spreadsheets.layout import both
+from asker_pipeline.spreadsheets.naming import parse_file_name, partition_code, partition_key
+from asker_pipeline.spreadsheets.read import ReadContext, WorkbookResult, read_workbook
 from asker_pipeline.values import model
 from asker_pipeline.warehouse import create_table, insert, transaction
 
@@ -63,12 +59,14 @@ class PartitionLoad:
     new_loads: pd.DataFrame
 
 
-def _superseded(files: list[Path]) -> dict[Path, Path]:
-    """Two files for the same municipality and year: the newest (mtime, then name) is loaded."""
+def _superseded(results: list[tuple[Path, WorkbookResult]]) -> dict[Path, Path]:
+    """Two readable workbooks for the same municipality and year: the newest (mtime, then name)
+    is loaded. Only workbooks that could be read compete: a newer file that is rejected as a
+    whole never hides an older one that loads."""
     by_year: dict[int, list[Path]] = {}
-    for path in files:
+    for path, result in results:
         named = parse_file_name(path.name)
-        if named:
+        if named and result.error is None:
             by_year.setdefault(named[1], []).append(path)
     losers = {}
     for paths in by_year.values():
@@ -80,28 +78,29 @@ def _superseded(files: list[Path]) -> dict[Path, Path]:
 def files_by_partition(files: list[Path], context: ReadContext) -> dict[str, list[Path]]:
     grouped: dict[str, list[Path]] = {}
     for path in files:
-        grouped.setdefault(partition_key(path.name, context), []).append(path)
+        grouped.setdefault(partition_key(path.name, context.municipalities), []).append(path)
     return grouped
 
 
 def read_partition(
     files: list[Path], sources_dir: Path, context: ReadContext
 ) -> list[WorkbookResult]:
-    """Read the workbooks of one partition, keeping the newest of two for the same year."""
-    losers = _superseded(files)
-    results = []
-    for path in files:
-        result = read_workbook(path, sources_dir, context)
+    """Read the workbooks of one partition, keeping the newest readable one of two for the same
+    year; an unreadable one is rejected on its own and hides nothing."""
+    results = [(path, read_workbook(path, sources_dir, context)) for path in files]
+    losers = _superseded(results)
+    for path, result in results:
         if path in losers:
             result.values.clear()
             result.rejected = []
-            result.error = (
+            result.error = both(
+                f"ikke lastet: {losers[path].name} er en nyere arbeidsbok for samme kommune og "
+                "år (én arbeidsbok per kommune og år)",
                 f"not loaded: {losers[path].name} is a newer workbook for the same "
-                "municipality and year (one workbook per municipality and year)"
+                "municipality and year (one workbook per municipality and year)",
             )
             result.reject(None, None, None, result.error)
-        results.append(result)
-    return results
+    return [result for _, result in results]
 
 
 def plan_partition(
@@ -238,8 +237,9 @@ def _write_chunk(conn, keys, results, now) -> PartitionLoad:
             values += rows[0]
             quarantine += rows[1]
             loads += rows[2]
+        codes = [code for code in map(partition_code, keys) if code]
         conn.execute(
-            f"DELETE FROM {VALUES.name} WHERE list_contains(?, municipality_code)", [keys]
+            f"DELETE FROM {VALUES.name} WHERE list_contains(?, municipality_code)", [codes]
         )
         conn.execute(f"DELETE FROM {QUARANTINE.name} WHERE list_contains(?, partition_key)", [keys])
         return PartitionLoad(

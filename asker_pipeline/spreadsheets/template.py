@@ -8,7 +8,6 @@ municipality, year and template version, which the reader checks against the fil
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -19,8 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from asker_pipeline.exports.excel.cells import workbook_bytes
+from asker_pipeline.exports.excel.layout import LINE_HEIGHT, header_lines
+from asker_pipeline.exports.excel.printing import setup_print
 from asker_pipeline.filesystem import write_bytes_atomic
 from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.spreadsheets.layout import (
     COLUMNS,
     DATA_QUALITY,
@@ -33,6 +36,7 @@ from asker_pipeline.spreadsheets.layout import (
     TEMPLATE_VERSION,
     TITLE_ROW,
 )
+from asker_pipeline.spreadsheets.parse import shown
 
 DIRECTION_LABELS = {
     "higher": "høyere er bedre / higher is better",
@@ -53,8 +57,10 @@ INSTRUCTIONS = (
         "thousands separators are fine.",
     ),
     (
-        "Ikke rapportert: la cellen stå tom eller skriv NR.",
-        "Not reported: leave the cell empty or type NR.",
+        "Ikke rapportert: la cellen stå tom eller skriv NR. Som SSB: .. = mangler, : = skjermet, "
+        ". = ikke aktuelt.",
+        "Not reported: leave the cell empty or type NR. As Statistics Norway writes them: .. = "
+        "missing, : = confidential, . = not applicable.",
     ),
     (
         "Velg datakvalitet i nedtrekkslisten, og oppgi kilde for hvert tall.",
@@ -68,6 +74,9 @@ INSTRUCTIONS = (
     ),
 )
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+#: What the value cell accepts besides a number: not reported, and SSB's symbols.
+STATUS_CODES = ("NR", "..", ":", ".")
+INSTRUCTION_WIDTH = 90
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
@@ -82,7 +91,29 @@ def workbook_file_name(code: str, name: str, year: int) -> str:
     return f"{code}_{ascii_name(name)}_{year}.xlsx"
 
 
-def _unit_label(units: dict[str, dict], unit: str) -> str:
+def value_validation(ref: str, label: str, low: float, high: float) -> DataValidation:
+    """The value cell ``ref``: a number within the unit's range, or one of the documented codes
+    (NR, .., :, .), which pass without a warning. One validation per cell, so the formula's
+    reference is the cell itself in Excel and LibreOffice alike."""
+    bounded = high == high  # not NaN
+    number = f"AND(ISNUMBER({ref}),{ref}>={low:.15g}" + (
+        f",{ref}<={high:.15g})" if bounded else ")"
+    )
+    codes = ",".join(f'TRIM(UPPER({ref}))="{code}"' for code in STATUS_CODES)
+    allowed = f"{shown(low)}–{shown(high)}" if bounded else f"≥ {shown(low)}"
+    return DataValidation(
+        type="custom",
+        formula1=f"OR({number},{codes})",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="Verdi / Value",
+        error=f"{label}: {allowed}, eller / or NR, .., :, .",
+        sqref=ref,
+    )
+
+
+def unit_label(units: dict[str, dict], unit: str) -> str:
     row = units[unit]
     return f"{row['label_nb']} / {row['label_en']}"
 
@@ -106,11 +137,17 @@ def build_workbook(
     if example:
         title += " – EKSEMPELDATA / EXAMPLE DATA"
     sheet.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=13)
+    sheet.row_dimensions[TITLE_ROW].height = 20
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(HEADER_ROW, index, column.header)
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    # Tall enough for the wrapped headers: LibreOffice does not grow a row with a set style,
+    # and Excel does not grow rows when it opens a file.
+    sheet.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(
+        header_lines(c.header, c.width - 1) for c in COLUMNS
+    ) + 4
     letter = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 
     quality = DataValidation(
@@ -131,15 +168,17 @@ def build_workbook(
         error="Et tall ≥ 0 / a number ≥ 0",
     )
     by_unit: dict[str, list[str]] = defaultdict(list)
+    labels = load_labels()
     points = catalogue.data_point_index
     for offset, (_, point) in enumerate(points.iterrows()):
         row = HEADER_ROW + 1 + offset
         described = {
             "kpi_code": point["kpi_code"],
             "data_point": point["data_point"],
+            "data_point_nb": labels.label("data_point", point["data_point"], "nb"),
             "name_nb": point["name_nb"],
             "name_en": point["name_en"],
-            "unit": _unit_label(units, point["unit"]),
+            "unit": unit_label(units, point["unit"]),
             "direction": DIRECTION_LABELS[point["direction"]],
         }
         for index, column in enumerate(COLUMNS, start=1):
@@ -157,27 +196,19 @@ def build_workbook(
         sheet.add_data_validation(validation)
     for unit, cells in by_unit.items():
         low, high = units[unit]["min_value"], units[unit]["max_value"]
-        bounded = high == high  # not NaN
-        validation = DataValidation(
-            type="decimal",
-            operator="between" if bounded else "greaterThanOrEqual",
-            formula1=f"{low:g}",
-            formula2=f"{high:g}" if bounded else None,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning",
-            error=f"{_unit_label(units, unit)}: {low:g}–{high:g}" if bounded else f"≥ {low:g}",
-        )
         for ref in cells:
-            validation.add(ref)
-        sheet.add_data_validation(validation)
+            sheet.add_data_validation(value_validation(ref, unit_label(units, unit), low, high))
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     sheet.protection.autoFilter = False
+    footer = f"{municipality_name} ({municipality_code}) · {year} · malversjon {TEMPLATE_VERSION}"
+    setup_print(sheet, footer, "side &P av &N", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
-    _instructions(book.create_sheet(INSTRUCTIONS_SHEET, 0), example)
+    instructions = book.create_sheet(INSTRUCTIONS_SHEET, 0)
+    _instructions(instructions, example)
+    setup_print(instructions, footer, "side &P av &N")
     meta = book.create_sheet(METADATA_SHEET)
     values = {
         "municipality_code": municipality_code,
@@ -192,6 +223,7 @@ def build_workbook(
     meta.column_dimensions["A"].width = 40
     meta.column_dimensions["B"].width = 20
     meta.protection.sheet = True
+    setup_print(meta, footer, "side &P av &N")
     lists = book.create_sheet(LISTS_SHEET)
     for row, level in enumerate(DATA_QUALITY, start=1):
         lists.cell(row, 1, level.label)
@@ -201,8 +233,8 @@ def build_workbook(
 
 
 def _instructions(sheet, example: bool) -> None:
-    sheet.column_dimensions["A"].width = 90
-    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["A"].width = INSTRUCTION_WIDTH
+    sheet.column_dimensions["B"].width = INSTRUCTION_WIDTH
     sheet.cell(1, 1, "Norsk").font = Font(bold=True)
     sheet.cell(1, 2, "English").font = Font(bold=True)
     lines = list(INSTRUCTIONS)
@@ -217,15 +249,16 @@ def _instructions(sheet, example: bool) -> None:
             ),
         )
     for row, (nb, en) in enumerate(lines, start=2):
-        sheet.cell(row, 1, nb).alignment = Alignment(wrap_text=True)
-        sheet.cell(row, 2, en).alignment = Alignment(wrap_text=True)
+        sheet.cell(row, 1, nb).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row, 2, en).alignment = Alignment(wrap_text=True, vertical="top")
+        wrapped = max(header_lines(t, INSTRUCTION_WIDTH - 4) for t in (nb, en))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped + 3
 
 
 def write_workbook(book: Workbook, path: Path) -> Path:
-    """Save atomically: nobody opens a half-written workbook."""
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return write_bytes_atomic(path, buffer.getvalue())
+    """Save atomically (nobody opens a half-written workbook) and reproducibly: no creation or
+    save time inside, so the same template gives the same bytes."""
+    return write_bytes_atomic(path, workbook_bytes(book))
 
 
 def fill_workbook(book: Workbook, entries: dict[tuple[str, str], dict[str, object]]) -> Workbook:
