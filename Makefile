@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## run: materialize every asset on the bundled example data into $(ASKER_WAREHOUSE)
 run: $(STAMP)
-	$(BIN)/python -m asker_pipeline.build
+	$(BIN)/python -m asker_pipeline
 
 ## test: the whole test suite
 test: $(STAMP)

@@ -29,7 +29,7 @@ apply_defaults()
 
 import dagster as dg  # noqa: E402
 
-from asker_pipeline import runs  # noqa: E402
+from asker_pipeline import runs, workers  # noqa: E402
 from asker_pipeline.definitions import defs  # noqa: E402
 from asker_pipeline.spreadsheets.assets import PARTITIONS, reference_context  # noqa: E402
 from asker_pipeline.spreadsheets.naming import municipality_partition, partition_code  # noqa: E402
@@ -122,7 +122,7 @@ def describe(run: dg.DagsterRun) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m asker_pipeline.build", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m asker_pipeline", description=__doc__)
     parser.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait for a run in progress to end"
     )
@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return BUSY
+        workers.prewarm()  # GX is imported on another core while the workbooks load
         results = materialize_everything(instance)
     materialized = {
         event.asset_key.to_user_string()

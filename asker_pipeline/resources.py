@@ -14,10 +14,12 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from asker_pipeline import publish
+from asker_pipeline import publish, workers
 from asker_pipeline.opendata.client import StatisticsNorway
 from asker_pipeline.warehouse import LOCK_WAIT_SECONDS
 
+#: The table the GX checks validate (``quality/assets.py``).
+CHECKED = dg.AssetKey(["staging", "kpi_values"])
 #: Run tags that let a dead run be told from a live one (``runs.py``).
 PID_TAG = "asker/pid"
 HOST_TAG = "asker/host"
@@ -43,6 +45,9 @@ class Warehouse(dg.ConfigurableResource):
             context.instance.add_run_tags(
                 run.run_id, {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
             )
+        if run is None or run.asset_selection is None or CHECKED in run.asset_selection:
+            # the run validates staging: the worker imports GX while the run does other steps
+            workers.prewarm()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         workspace, self._workspace = self._workspace, None

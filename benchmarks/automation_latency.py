@@ -82,7 +82,7 @@ def main() -> int:
             "ASKER_WAREHOUSE": str(root / "warehouse" / "asker.duckdb"),
             "ASKER_EXPORTS": str(root / "warehouse" / "exports"),
         }
-        subprocess.run([PY, "-m", "asker_pipeline.build"], cwd=REPO, env=env, check=True,
+        subprocess.run([PY, "-m", "asker_pipeline"], cwd=REPO, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         dev = subprocess.Popen(
             [PY, "-m", "asker_pipeline.settings", str(Path(PY).with_name("dagster")), "dev",

@@ -2,7 +2,7 @@
 
 Measures, in fresh processes, alternating so that both see the same machine:
   * import floor      python -c "import dagster, duckdb, pandas, great_expectations"
-  * full run          python -m asker_pipeline.build (make run's entry point) into a temporary
+  * full run          python -m asker_pipeline (make run's entry point) into a temporary
                       warehouse, on a temporary copy of the project's Dagster instance settings
                       (dagster_home/dagster.yaml: the same queue and storage as make run)
 and, once each:
@@ -57,7 +57,7 @@ def full_run(env: dict[str, str]) -> tuple[float, float]:
             "ASKER_WAREHOUSE": str(Path(tmp) / "warehouse" / "asker.duckdb"),
             "ASKER_EXPORTS": str(Path(tmp) / "warehouse" / "exports"),
         }
-        return measure([PY, "-m", "asker_pipeline.build"], run_env)
+        return measure([PY, "-m", "asker_pipeline"], run_env)
 
 
 def main() -> int:
@@ -81,7 +81,7 @@ def main() -> int:
     print(f"{'measure':40} {'wall s':>8} {'peak MB':>8}")
     for name, wall, mb in [
         ("import floor (dagster+duckdb+pandas+GX)", floor, max(p for _, p in floors)),
-        ("full run (python -m asker_pipeline.build)", full, peak),
+        ("full run (python -m asker_pipeline)", full, peak),
         ("bare import dagster", *bare),
         ("code location load", *location),
     ]:

@@ -155,3 +155,22 @@ def test_gx_runs_without_progress_bars(capfd):
     assert not result["success"] and result["unexpected_index_list"] == [1]
     captured = capfd.readouterr()
     assert "Calculating Metrics" not in captured.err + captured.out
+
+
+def test_validation_runs_in_the_worker_with_the_same_results_as_here(monkeypatch):
+    import os
+
+    from asker_pipeline import workers
+    from asker_pipeline.quality import gx_runner, suites
+    from asker_pipeline.quality.outcomes import prepared_suite
+    from asker_pipeline.reference.catalogue import load_catalogue
+
+    frame = clean_frame()
+    suite, parameters = prepared_suite(TABLE)
+    bounded = suites.with_unit_bounds(frame, load_catalogue())
+    assert workers.submit(os.getpid).result() != os.getpid()  # a process of its own
+    assert gx_runner.validate(bounded, suite, parameters) == gx_runner.validate_here(
+        bounded, suite, parameters
+    )
+    monkeypatch.setenv("ASKER_WORKERS", "0")  # turned off: the same call runs here
+    assert workers.submit(os.getpid).result() == os.getpid()

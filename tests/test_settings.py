@@ -1,5 +1,5 @@
 """Configuration in one place: the defaults in settings.py, and a value set in the shell wins, for
-`make run` (python -m asker_pipeline.build), `make dev` (python -m asker_pipeline.settings dagster
+`make run` (python -m asker_pipeline), `make dev` (python -m asker_pipeline.settings dagster
 dev ...) and the Dagster CLI."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_make_run_goes_through_the_instance_and_waits_for_no_one(tmp_path):
     try:
         assert other.stdout.readline().strip() == "sleeping"
         out = subprocess.run(
-            [sys.executable, "-m", "asker_pipeline.build"],
+            [sys.executable, "-m", "asker_pipeline"],
             cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
         )
     finally:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.warehouse import table_exists
+
+if TYPE_CHECKING:
+    import duckdb
 
 QUALITY_REPORT = "quality.data_quality_report"
 #: Overview levels, in the order shown.

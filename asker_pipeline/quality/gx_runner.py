@@ -1,8 +1,9 @@
 """Validate a pandas frame against a GX 1.x suite (a dict as stored in ``expectations/``).
 
-``great_expectations`` costs seconds and hundreds of MB to import, so it is imported here, inside
-the functions, and only when a check runs. One ephemeral (in-memory) context per process, with
-progress bars and usage analytics off, serves every validation."""
+``great_expectations`` costs seconds and hundreds of MB to import, so it is never imported where
+the code location loads: a validation runs in a worker process (``asker_pipeline.workers``) that
+imported GX while the run did its other steps. One ephemeral (in-memory) context per process,
+with progress bars and usage analytics off, serves every validation."""
 
 from __future__ import annotations
 
@@ -53,7 +54,16 @@ def _error_message(info: dict | None) -> str | None:
 def validate(
     frame: pd.DataFrame, suite: dict, parameters: dict[str, Any] | None = None
 ) -> list[dict]:
-    """Run every expectation of ``suite`` on ``frame`` in one pass.
+    """Run every expectation of ``suite`` on ``frame`` in one pass, in a worker process."""
+    from asker_pipeline import workers
+
+    return workers.submit(validate_here, frame, suite, parameters).result()
+
+
+def validate_here(
+    frame: pd.DataFrame, suite: dict, parameters: dict[str, Any] | None = None
+) -> list[dict]:
+    """Run every expectation of ``suite`` on ``frame`` in one pass, in this process.
 
     Returns one dict per expectation, in suite order: ``meta`` (from the suite), ``columns``
     (the columns it looks at), ``success``,

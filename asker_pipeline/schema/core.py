@@ -8,9 +8,12 @@ materialization), the Parquet field metadata and the data dictionary that ships 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import dagster as dg
 import pandas as pd
+
+if TYPE_CHECKING:  # Dagster is imported where its objects are made: the declarations are
+    import dagster as dg  # also read by worker processes that render files and need no Dagster
 
 #: DuckDB type -> pandas nullable dtype used to type a frame before it is written.
 PANDAS_TYPES = {
@@ -70,6 +73,8 @@ class Table:
 
     @property
     def asset_key(self) -> dg.AssetKey:
+        import dagster as dg
+
         return dg.AssetKey(self.name.split("."))
 
     @property
@@ -87,6 +92,8 @@ class Table:
         return ", ".join(c.sql() for c in self.columns)
 
     def dagster_schema(self) -> dg.TableSchema:
+        import dagster as dg
+
         return dg.TableSchema(
             columns=[
                 dg.TableColumn(

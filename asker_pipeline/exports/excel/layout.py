@@ -114,33 +114,36 @@ def write_table(
     """Header at row ``top``, one row per record below; returns (first data row, last row)."""
     present, values = shown(frame, fields, labels, language)
     bands = list(frame["band_label"]) if "band_label" in frame.columns else []
-    widths = []
+    widths, wrapped = [], []
     lines_by_row = [1] * len(frame)
-    for j, f in enumerate(present):
-        col = left + j
-        title = f.title(language)
-        cell = safe_write(ws, top, col, title)
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        fmt = f.fmt()
+    for f in present:  # first the widths, and which rows wrap (they need more height)
+        title, fmt = f.title(language), f.fmt()
         longest_value = max((display_width(v, fmt) for v in values[f.key]), default=0)
         longest_word = max((len(w) for w in title.split()), default=0)
         width = min(f.max_width, max(MIN_WIDTH, longest_value, longest_word) + 2)
         widths.append(width)
-        capacity = width - 2  # characters that fit on one line
-        wrap = longest_value > capacity
+        wraps = longest_value > width - 2  # more than fits on one line
+        wrapped.append(wraps)
+        if wraps:
+            for i, value in enumerate(values[f.key]):
+                if isinstance(value, str):
+                    lines_by_row[i] = max(lines_by_row[i], header_lines(value, width - 2))
+    for j, f in enumerate(present):
+        col = left + j
+        cell = safe_write(ws, top, col, f.title(language))
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+        cell.alignment = TOP_WRAPPED
+        fmt = f.fmt()
         for i, value in enumerate(values[f.key]):
             cell = safe_write(ws, top + 1 + i, col, value, fmt)
-            cell.alignment = TOP
-            if wrap and isinstance(value, str):
-                cell.alignment = TOP_WRAPPED
-                lines_by_row[i] = max(lines_by_row[i], header_lines(value, capacity))
+            if lines_by_row[i] > 1:  # a one-line row reads the same at any vertical alignment
+                cell.alignment = TOP_WRAPPED if wrapped[j] and isinstance(value, str) else TOP
             if f.key == "band_label" and i < len(bands):
                 fill = band_fill(bands[i])
                 if fill is not None:
                     cell.fill = fill
         if fit_widths:
-            ws.column_dimensions[get_column_letter(col)].width = width
+            ws.column_dimensions[get_column_letter(col)].width = widths[j]
     lines = max(
         (header_lines(f.title(language), w - 1) for f, w in zip(present, widths, strict=True)),
         default=1,
