@@ -355,8 +355,23 @@ def test_refresh_replaces_the_snapshot_with_a_complete_response(sources):
         outcome, before, after = _refresh(sources, server)
     assert outcome.outcome == "refreshed"
     assert not after.is_example and after.provenance["retrieved_at"]
-    assert "valueCodes[Region]=K-3203" in after.provenance["query"]
+    regions = after.provenance["query"].split("valueCodes[Region]=")[1].split("&")[0].split(",")
+    assert len(regions) == 357 and "K-3203" in regions  # every municipality in Norway
     assert after.path.read_bytes() != before
+
+
+def test_a_national_selection_is_split_at_the_cell_limit_and_merged(sources):
+    registry = load_registry(sources / REGISTRY_FILE)
+    series = registry.series["employed_tourism"]  # every code in use in 2019 or 2024, 3 NACE
+    query = series.query(HISTORY, registry.years, registry.lang)
+    regions = query.selection[series.region_variable]
+    assert set(regions) == HISTORY.codes_in_use(2019) | HISTORY.codes_in_use(2024)
+    assert {"0220", "1850", "3203", "1580"} <= set(regions)  # old, split, today's, re-established
+    with ReplayServer(recorded_response) as server:
+        doc = make_client(server, [], max_cells=1000).data(query)
+    assert len(server.data_requests) >= query.cells() // 1000
+    frame = jsonstat.decode(doc)
+    assert set(frame[series.region_variable]) == set(regions) and len(frame) == query.cells()
 
 
 @pytest.mark.parametrize(

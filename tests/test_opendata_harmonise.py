@@ -98,7 +98,7 @@ def test_boundary_change_without_a_new_code_is_summed_and_flagged():
     assert alone["status"] == "missing" and "5030 (Klæbu)" in alone["note"]
 
 
-def test_split_is_flagged_and_other_successor_dropped():
+def test_split_is_flagged_and_the_other_successor_gets_no_share():
     out = harmonise(
         cells(("1507", 2023, 67000), ("1508", 2024, 58000), ("1580", 2024, 9000)), series(), HISTORY
     )
@@ -106,7 +106,30 @@ def test_split_is_flagged_and_other_successor_dropped():
     assert before["value"] == 67000 and before["boundary"] == "before_split"
     assert "series break 2024 (split)" in before["note"]
     assert one(out, "1508", 2024)["boundary"] == "today"
-    assert set(out["municipality_code"]) == {"1508"}  # Haram 1580 is outside the network
+    assert one(out, "1580", 2024)["value"] == 9000  # every municipality, not only the network
+    haram = one(out, "1580", 2023)  # 1507 continues as Ålesund: Haram's part cannot be told
+    assert haram["status"] == "missing" and "1507 (Ålesund)" in haram["note"]
+
+
+def test_split_without_a_continuing_successor_is_missing_for_every_successor():
+    out = harmonise(
+        cells(
+            ("1805", 2019, 18000), ("1854", 2019, 2500), ("1850", 2019, 1900), ("1849", 2019, 1700)
+        ),
+        series(),
+        HISTORY,
+    )
+    for today, name in (("1806", "Narvik"), ("1875", "Hamarøy")):
+        row = one(out, today, 2019)  # Tysfjord went partly to each: no weights, no sum
+        assert row["status"] == "missing" and pd.isna(row["value"])
+        assert "1850 (Tysfjord)" in row["note"] and name in row["note"]
+
+
+def test_a_boundary_change_between_codes_that_go_on_is_a_series_break_for_both():
+    out = harmonise(cells(("3118", 2024, 47000), ("3207", 2024, 63000)), series(), HISTORY)
+    for today in ("3118", "3207"):  # Indre Østfold gave part of its area to Nordre Follo (2026)
+        row = one(out, today, 2024)
+        assert row["value"] > 0 and "series break 2026 (boundary change" in row["note"]
 
 
 def test_ssb_k_codes_are_taken_as_summed_at_todays_boundaries():

@@ -164,9 +164,10 @@ def opendata_tables(files: ProjectFiles, warehouse: Warehouse):
     """Decode the snapshots, harmonise municipality codes, compute the KPIs."""
     registry = _registry(files)
     snapshots = kpis.read_snapshots(registry, Path(files.sources_dir))
-    harmonised = kpis.harmonised_series(snapshots, load_municipalities())
+    observed = kpis.observation_table(snapshots)
+    harmonised = kpis.harmonised_series(snapshots, load_municipalities(), observed)
     written = (
-        (tables.OPENDATA_OBSERVATIONS, kpis.observation_table(snapshots)),
+        (tables.OPENDATA_OBSERVATIONS, observed),
         (tables.OPENDATA_SERIES, kpis.series_table(snapshots, harmonised)),
         (tables.OPENDATA_VALUES, kpis.kpi_values(registry, snapshots, harmonised)),
     )

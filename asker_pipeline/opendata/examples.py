@@ -1,19 +1,27 @@
 """The example snapshots that ship in ``sources/opendata/snapshots/``: invented but plausible
-figures, in exactly the shape of a PxWebApi v2 JSON-stat2 response, labelled as example data in
-``label``, ``note``, ``extension.asker_pipeline`` and (through it) every value's provenance.
+figures for every municipality in Norway, in exactly the shape of a PxWebApi v2 JSON-stat2
+response, labelled as example data in ``label``, ``note``, ``extension.asker_pipeline`` and
+(through it) every value's provenance.
 
-The figures come from two tables here: inhabitants per region code (``EXAMPLE_POPULATION``) and
-the rates behind each KPI (``EXAMPLE_RATES``); every count is derived from them, so the KPIs the
-pipeline computes from the snapshots come back as those rates. The example workbooks take their
-values for the same KPIs from ``example_kpi_values`` (the same arithmetic), so the two sources
-agree (tests/test_example_data.py checks it by reading both).
+The figures come from two tables: inhabitants per region code and year
+(``assets/example_population.csv``: invented, of the order of each municipality's size, not
+SSB's figures) and the rates behind each KPI (``example_rates``: for the five network
+municipalities the hand-set ``NETWORK_RATES``, for the others drawn reproducibly within the
+ranges of assets/example_ranges.csv from the code, the size and the year). Every count is
+derived from them, so the KPIs the pipeline computes from the snapshots come back as those
+rates. The example workbooks take their values for the same KPIs from ``example_kpi_values``
+(the same arithmetic), so the two sources agree (tests/test_example_data.py checks it by
+reading both).
 
 Regenerate with ``python -m asker_pipeline.opendata.examples [sources_dir]``. A refresh
 (``ASKER_OPENDATA_REFRESH=1``) replaces them with real responses."""
 
 from __future__ import annotations
 
+import math
 import sys
+import zlib
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,29 +36,38 @@ from asker_pipeline.opendata.registry import (
     load_registry,
 )
 from asker_pipeline.opendata.snapshots import EXAMPLE_LABEL, with_provenance, write_snapshot
-from asker_pipeline.paths import SOURCES_DIR
-from asker_pipeline.reference.municipalities import MunicipalityHistory, load_municipalities
+from asker_pipeline.paths import ASSETS_DIR, SOURCES_DIR
+from asker_pipeline.reference.catalogue import read_csv
+from asker_pipeline.reference.municipalities import (
+    MunicipalityHistory,
+    UnknownMunicipalityCode,
+    load_municipalities,
+)
 
-#: Invented inhabitants per code and year (the magnitude of the real figures, not the figures).
-EXAMPLE_POPULATION = {
-    2019: {
-        "0220": 61600,
-        "0627": 22100,
-        "0628": 9600,
-        "0219": 127700,
-        "5001": 199000,
-        "5030": 6100,
-        "1103": 134000,
-        "1141": 3200,
-        "1142": 4900,
-        "1504": 47800,
-        "1523": 2300,
-        "1529": 4700,
-        "1534": 9300,
-        "1546": 1200,
-    },
-    2024: {"3203": 98500, "3201": 130800, "5001": 214600, "1103": 149000, "1508": 58400},
+POPULATION_FILE = ASSETS_DIR / "example_population.csv"
+
+
+def _read_population(path: Path = POPULATION_FILE) -> dict[int, dict[str, int]]:
+    table = read_csv(path)
+    population: dict[int, dict[str, int]] = {}
+    for code, year, inhabitants in table[["code", "year", "inhabitants"]].itertuples(index=False):
+        population.setdefault(int(year), {})[code] = int(inhabitants)
+    return population
+
+
+#: Invented inhabitants per code and year (the magnitude of the real figures, not the figures):
+#: every code in use on 1 January 2019 and 2024.
+EXAMPLE_POPULATION = _read_population()
+#: How the area of a code split in 2020 with no successor continuing it is shared out when SSB's
+#: K-codes are summed at today's boundaries (invented shares for the example data).
+SPLIT_SHARES = {
+    "1850": {"1806": 0.6, "1875": 0.4},  # Tysfjord: east to Narvik, west to Hamarøy
+    "5012": {"5055": 0.45, "5056": 0.2, "5059": 0.35},  # Snillfjord: Heim, Hitra, Orkland
 }
+#: A K-code's area in 2019 that is not the codes that resolve to it: Haram (1580) was
+#: re-established in 2024 with its pre-2020 borders, so K-1580 is old Haram (1534) and K-1508
+#: today's Ålesund without it.
+K_AREA_2019 = {"1580": ("1534",), "1508": ("1504", "1523", "1529", "1546")}
 
 
 class Rates(NamedTuple):
@@ -64,12 +81,12 @@ class Rates(NamedTuple):
     low_income: float  # persistent low income, as published per municipality
 
 
-#: Invented rates per code and year. Stavanger and Ålesund 2019 are set so that the sums over
-#: their 2019 codes come out at their published U4SSC figures (Stavanger: unemployment 2.74,
-#: tourism 6.33, ICT 3.22; Ålesund: 2.16, 2.25, 3.90, 1.25), and former Asker's (0220) low
-#: income near its published poverty rate (4.27 %): the workbooks cite those figures, and
-#: example data that contradicted them would not be believable.
-EXAMPLE_RATES: dict[int, dict[str, Rates]] = {
+#: Invented rates per code and year for the network. Stavanger and Ålesund 2019 are set so that
+#: the sums over their 2019 codes come out at their published U4SSC figures (Stavanger:
+#: unemployment 2.74, tourism 6.33, ICT 3.22; Ålesund: 2.16, 2.25, 3.90, 1.25), and former
+#: Asker's (0220) low income near its published poverty rate (4.27 %): the workbooks cite those
+#: figures, and example data that contradicted them would not be believable.
+NETWORK_RATES: dict[int, dict[str, Rates]] = {
     2019: {
         "0220": Rates(1.80, 2.00, 3.30, 6.90, 41.0, 4.4),
         "0627": Rates(2.10, 2.60, 2.90, 5.20, 30.0, 5.6),
@@ -118,17 +135,65 @@ _CATEGORY_SHARES = {
 }
 #: Persons per household: 2.1 plus a tenth per (last digit of the code mod 4), so 2.1-2.4.
 _HOUSEHOLD_SIZE = 2.1
-#: The one cell suppressed for confidentiality (a small count): ``:`` in the snapshot.
+#: The one cell of a network predecessor suppressed for confidentiality (a small count); small
+#: municipalities' youth unemployment is suppressed too (``SUPPRESS_BELOW``): ``:`` in the snapshot.
 CONFIDENTIAL = ("unemployed_15_24", "1142", 2019)
+SUPPRESS_BELOW = 600  # inhabitants: a youth-unemployment count this small is not published
+
+
+def _uniform(*key: object) -> float:
+    """A reproducible draw in [0, 1) for a key (crc32: the same on every machine and run)."""
+    return zlib.crc32(":".join(map(str, key)).encode()) / 2**32
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return round(min(max(value, low), high), 2)
+
+
+@cache
+def example_rates(code: str, year: int) -> Rates:
+    """The invented rates of one region code in a snapshot year.
+
+    The network's are set by hand (``NETWORK_RATES``). The others are drawn within the example
+    ranges (assets/example_ranges.csv) from today's municipality the code belongs to, so an area
+    looks alike in 2019 and 2024, moved a little per code and year; ICT employment and higher
+    education grow with the municipality's size, as they do in Norway."""
+    if code in NETWORK_RATES.get(year, {}):
+        return NETWORK_RATES[year][code]
+    try:
+        today = load_municipalities().current_code(code)
+    except UnknownMunicipalityCode:
+        today = code  # split with no successor continuing it: its own draws
+    size = math.log10(EXAMPLE_POPULATION[year][code])
+
+    def draw(field: str, low: float, span: float) -> float:
+        own = 0.1 * (_uniform(field, code, year) - 0.5)  # up to ±5 % for the code and year
+        return (low + span * _uniform(field, today)) * (1 + own)
+
+    unemployed = _clamp(draw("unemployed", 1.5, 1.8), 1.5, 3.5)
+    return Rates(
+        unemployed=unemployed,
+        youth=_clamp(unemployed + draw("youth", -0.2, 1.0), 1.5, 4.0),
+        tourism=_clamp(draw("tourism", 2.5, 4.5), 2.5, 7.0),
+        ict=_clamp(draw("ict", 1.0, 1.5) + 1.4 * (size - 3), 1.0, 9.0),
+        higher_education=_clamp(draw("higher_education", 20.0, 6.0) + 7 * (size - 3), 20.0, 45.0),
+        low_income=_clamp(draw("low_income", 5.0, 5.0), 3.0, 11.0),
+    )
 
 
 def _population(code: str, year: int, history: MunicipalityHistory) -> int:
-    """Inhabitants of a code, or of a K-code (today's boundaries: Ålesund 1508 without Haram)."""
-    if code.startswith("K-"):
-        current = code[2:]
-        parts = [c for c in history.predecessors(current, year) if c != "1534" or current != "1508"]
-        return sum(EXAMPLE_POPULATION[year][c] for c in parts)
-    return EXAMPLE_POPULATION[year][code]
+    """Inhabitants of a code, or of a K-code: today's municipality at today's boundaries (old
+    Haram in Haram, not in Ålesund; a split code's inhabitants shared out by ``SPLIT_SHARES``)."""
+    if not code.startswith("K-"):
+        return EXAMPLE_POPULATION[year][code]
+    current = code[2:]
+    parts = K_AREA_2019.get(current) if year == 2019 else None
+    parts = parts or history.predecessors(current, year)
+    total = sum(EXAMPLE_POPULATION[year][c] for c in parts)
+    for split, shares in SPLIT_SHARES.items():
+        if current in shares and split in EXAMPLE_POPULATION[year]:
+            total += round(EXAMPLE_POPULATION[year][split] * shares[current])
+    return total
 
 
 def series_total(series_id: str, code: str, year: int, history: MunicipalityHistory) -> float:
@@ -139,12 +204,19 @@ def series_total(series_id: str, code: str, year: int, history: MunicipalityHist
     if series_id == "households":
         return float(round(pop / (_HOUSEHOLD_SIZE + (int(code[-1]) % 4) / 10)))
     if series_id == "low_income_share":
-        return EXAMPLE_RATES[year][code].low_income
+        return example_rates(code, year).low_income
     if series_id in _OF_POPULATION:
         return float(round(pop * _OF_POPULATION[series_id]))
     base, field = _OF_SERIES[series_id]
-    rate = getattr(EXAMPLE_RATES[year][code], field)
+    rate = getattr(example_rates(code, year), field)
     return float(round(series_total(base, code, year, history) * rate / 100))
+
+
+def _suppressed(series_id: str, code: str, year: int) -> bool:
+    if (series_id, code, year) == CONFIDENTIAL:
+        return True
+    small = not code.startswith("K-") and EXAMPLE_POPULATION[year][code] < SUPPRESS_BELOW
+    return series_id == "unemployed_15_24" and small
 
 
 def _split(
@@ -183,7 +255,7 @@ def example_response(series: Series, registry: Registry, history: MunicipalityHi
             for year in registry.years:
                 valid = code.startswith("K-") or history.is_valid(code, year)
                 value, symbol = None, ".."
-                if (series.id, code, year) == CONFIDENTIAL:
+                if valid and _suppressed(series.id, code, year):
                     symbol = ":"  # a small count suppressed for confidentiality
                 elif valid:
                     total = series_total(series.id, code, year, history)

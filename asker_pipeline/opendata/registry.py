@@ -46,14 +46,13 @@ class Series:
         return SNAPSHOT_DIR / f"{self.id}.json"
 
     def region_codes(self, history: MunicipalityHistory, years: tuple[int, ...]) -> tuple[str, ...]:
-        """K-codes of today's municipalities, or every code that is part of one in those years."""
+        """All of Norway: K-codes of every municipality today, or every municipality code in use
+        in those years (the harmonisation sums predecessors and flags splits itself). The client
+        splits a selection that passes the API's cell limit."""
         if self.codelist == KOMM_SUMMER:
-            return tuple(f"K-{code}" for code in history.network_codes)
-        codes: list[str] = []
-        for year in years:
-            for current in history.network_codes:
-                codes += [c for c in history.predecessors(current, year) if c not in codes]
-        return tuple(codes)
+            return tuple(f"K-{code}" for code in history.current_codes)
+        in_use = [c for c in history.codes["code"] if any(history.is_valid(c, y) for y in years)]
+        return tuple(sorted(dict.fromkeys(in_use)))
 
     def query(
         self, history: MunicipalityHistory, years: tuple[int, ...], lang: str = "no"

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,26 @@ def read_snapshot(series: Series, sources_dir: Path) -> Snapshot:
     return Snapshot(series, path, series.snapshot.as_posix(), doc, hashlib.sha256(raw).hexdigest())
 
 
+def narrow_query(query: str | None, narrowed: dict[str, str]) -> str | None:
+    """The snapshot's query (a GET path) as it applies to some of its cells: the value codes of
+    the ``narrowed`` variables replaced (``{"Region": "0220,0627", "Tid": "2019"}``). Asking
+    it returns exactly those cells; at national scale the whole query lists hundreds of codes."""
+    if not query:
+        return query
+    path, params = _parsed(query)
+    wanted = {f"valueCodes[{variable}]": codes for variable, codes in narrowed.items()}
+    return f"{path}?" + "&".join(f"{key}={wanted.get(key, value)}" for key, value in params)
+
+
+@lru_cache(maxsize=64)
+def _parsed(query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    path, _, params = query.partition("?")
+    return path, tuple(tuple(param.partition("=")[::2]) for param in params.split("&"))
+
+
 def observations(snapshot: Snapshot) -> pd.DataFrame:
-    """The snapshot's cells as tidy rows with provenance (status kept distinct)."""
+    """The snapshot's cells as tidy rows with provenance (status kept distinct); each cell's
+    query asks for its own region and period."""
     series = snapshot.series
     frame = jsonstat.decode(snapshot.doc)
     other = [
@@ -77,6 +96,13 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
         if c not in {series.region_variable, series.time_variable, "value", "symbol", "status"}
     ]
     prov = snapshot.provenance
+    cells = list(zip(frame[series.region_variable], frame[series.time_variable], strict=True))
+    queries = {
+        (region, period): narrow_query(
+            prov.get("query"), {series.region_variable: region, series.time_variable: period}
+        )
+        for region, period in dict.fromkeys(cells)
+    }
     return pd.DataFrame(
         {
             "series_id": series.id,
@@ -84,21 +110,28 @@ def observations(snapshot: Snapshot) -> pd.DataFrame:
             "table_id": series.table_id,
             "region_code": frame[series.region_variable],
             "period": frame[series.time_variable],
-            "dimensions": [
-                json.dumps(dict(zip(other, row, strict=False)), ensure_ascii=False)
-                for row in frame[other].itertuples(index=False)
-            ],
+            "dimensions": _dimensions(frame, other),
             "value": frame["value"],
             "symbol": frame["symbol"],
             "status": frame["status"],
             "source_file": snapshot.relative,
             "source_sha256": snapshot.sha256,
-            "query": prov.get("query"),
+            "query": [queries[cell] for cell in cells],
             "retrieved_at": pd.to_datetime(prov.get("retrieved_at"), utc=True),
             "is_example": snapshot.is_example,
         },
         columns=OBSERVATION_COLUMNS,
     )
+
+
+def _dimensions(frame: pd.DataFrame, other: list[str]) -> list[str]:
+    """Each cell's other dimensions as JSON (a few distinct combinations, thousands of cells)."""
+    combos = list(frame[other].itertuples(index=False, name=None))
+    text = {
+        combo: json.dumps(dict(zip(other, combo, strict=False)), ensure_ascii=False)
+        for combo in dict.fromkeys(combos)
+    }
+    return [text[combo] for combo in combos]
 
 
 def write_snapshot(path: Path, doc: dict[str, Any]) -> None:

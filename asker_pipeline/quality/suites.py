@@ -75,6 +75,7 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
         "statuses": list(model.STATUS_KEYS),
         "latest_year": dt.date.today().year + 1,
         "network_codes": sorted(history.network_codes),
+        "current_codes": sorted(history.current_codes),
         "known_codes": sorted(history.codes["code"]),
         # one known code, or several joined by "+" (open data sums merged predecessors)
         "known_codes_pattern": "^(?:{0})(?:\\+(?:{0}))*$".format(

@@ -8,7 +8,10 @@ import pandas as pd
 
 from asker_pipeline.metadata import table_metadata
 from asker_pipeline.reference.catalogue import load_catalogue
-from asker_pipeline.reference.municipalities import load_municipalities
+from asker_pipeline.reference.municipalities import (
+    AmbiguousMunicipalityCode,
+    load_municipalities,
+)
 from asker_pipeline.resources import Warehouse
 from asker_pipeline.schema import Table, tables
 from asker_pipeline.warehouse import replace_table
@@ -27,14 +30,28 @@ def _municipality_versions() -> dict[str, str]:
     return {"municipalities_version": history.version, "municipalities_sha256": history.sha256}
 
 
+def _municipalities() -> pd.DataFrame:
+    """Every current municipality; the subject and its partners with their roles."""
+    history = load_municipalities()
+    network = history.municipalities.set_index("code")
+    register = history.register
+    return register.assign(
+        role=register["code"].map(network["role"]),
+        note=register["code"].map(network["note"]),
+    )
+
+
 def _municipality_codes() -> pd.DataFrame:
     history = load_municipalities()
-    resolved = [history.resolve(code) for code in history.codes["code"]]
-    return history.codes.assign(
-        current_code=[r.current_code for r in resolved],
-        relation=[r.relation for r in resolved],
-        path=[" → ".join(r.path) for r in resolved],
-    )
+    rows = []
+    for code in history.codes["code"]:
+        try:
+            r = history.resolve(code)
+            rows.append((r.current_code, r.relation, " → ".join(r.path)))
+        except AmbiguousMunicipalityCode:  # split with no successor continuing it
+            rows.append((None, "split", f"{code} → {' | '.join(history.successors(code))}"))
+    current, relation, path = zip(*rows, strict=True)
+    return history.codes.assign(current_code=current, relation=relation, path=path)
 
 
 #: Each reference table, the frame it is built from and the versions it carries.
@@ -43,9 +60,10 @@ SOURCES: tuple[tuple[Table, Callable[[], pd.DataFrame], Callable[[], dict[str, s
     (tables.KPI_DATA_POINTS, lambda: load_catalogue().data_points, _catalogue_versions),
     (tables.UNITS, lambda: load_catalogue().units, _catalogue_versions),
     (tables.KPI_CODE_ALIASES, lambda: load_catalogue().aliases, _catalogue_versions),
-    (tables.MUNICIPALITIES, lambda: load_municipalities().municipalities, _municipality_versions),
+    (tables.MUNICIPALITIES, _municipalities, _municipality_versions),
     (tables.MUNICIPALITY_CODES, _municipality_codes, _municipality_versions),
     (tables.MUNICIPALITY_CHANGES, lambda: load_municipalities().changes, _municipality_versions),
+    (tables.PEER_SETS, lambda: load_municipalities().peer_sets, _municipality_versions),
 )
 
 

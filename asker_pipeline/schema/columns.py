@@ -200,7 +200,8 @@ TABLE_ID = _col(
     "table_id", "VARCHAR", "The provider's table id, e.g. '07459'.",
     "Tabell", "Table", "Leverandørens tabellnummer, f.eks. 07459.",
 )
-QUERY = _col("query", "VARCHAR", "The API query that returned the value.")
+QUERY = _col("query", "VARCHAR", "The API query that returned the value (for open data, the "
+             "snapshot's query narrowed to the value's own region codes and year).")
 RETRIEVED_AT = _col(
     "retrieved_at", "TIMESTAMP", "When the provider was asked (UTC), from the snapshot.",
     "Hentet", "Retrieved", "Når leverandøren ble spurt (UTC), fra øyeblikksbildet.",
@@ -291,6 +292,11 @@ NAME_ASCII = _col("name_ascii", "VARCHAR", "Name without æ, ø, å, for file na
 ROLE = _col("role", "VARCHAR", "The municipality's role: 'subject' (the baseline is for it) or "
             "'partner'.")
 COUNTY = _col("county", "VARCHAR", "County (fylke) today.")
+COUNTY_CODE = _col("county_code", "VARCHAR", "Two-digit county number today (the first two digits "
+                   "of the municipality code).")
+NAME_OFFICIAL = _col("name_official", "VARCHAR", "The official name as Statistics Norway's KLASS "
+                     "classification 131 gives it, with Sami and Kven forms where the name has them "
+                     "('Hábmer - Hamarøy'); ``name`` is the Norwegian part.")
 DIMENSION_EN = _col("dimension_en", "VARCHAR", "Dimension name in English.")
 DIMENSION_NB = _col("dimension_nb", "VARCHAR", "Dimension name in Norwegian.")
 SUB_DIMENSION_EN = _col("sub_dimension_en", "VARCHAR", "Sub-dimension name in English.")

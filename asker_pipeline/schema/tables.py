@@ -62,33 +62,54 @@ KPI_CODE_ALIASES = Table(
 )
 MUNICIPALITIES = Table(
     "reference.municipalities",
-    "The network: Asker (the subject of the baseline) and its four partners, by today's code.",
+    "Every current municipality of Norway (357 since 2024) by today's code, with its county; "
+    "the subject and its partners (the default peer set, assets/subject.yaml) have a role.",
     (
         *_required(
             c.CODE.but(description="Today's four-digit municipality code."),
-            c.NAME.but(description="Municipality name."),
+            c.NAME.but(description="Municipality name (the Norwegian part of the official name)."),
         ),
-        c.NAME_ASCII, c.ROLE, c.COUNTY, c.NOTE.but(description="Why the municipality is here."),
+        c.NAME_OFFICIAL, c.NAME_ASCII, c.COUNTY_CODE, c.COUNTY,
+        c.ROLE.but(description="'subject' or 'partner' in the default peer set; empty for the "
+                   "other municipalities."),
+        c.NOTE.but(description="Why the municipality is in the default peer set."),
     ),
 )
 MUNICIPALITY_CODES = Table(
     "reference.municipality_codes",
-    "Every code the network's municipalities and their predecessors have had, with validity "
-    "dates and today's municipality each code belongs to.",
+    "Every municipality code in use since 2018, with validity dates and today's municipality "
+    "each code belongs to (empty for a code split between several with none continuing it).",
     (
         *_required(c.CODE.but(description="A municipality code, current or former.")),
-        c.NAME.but(description="The municipality's name under that code."),
-        c.VALID_FROM, c.VALID_TO, c.CERTAINTY, c.SOURCE, c.CURRENT_CODE, c.RELATION, c.PATH,
+        c.NAME.but(description="The municipality's name under that code (Norwegian part)."),
+        c.NAME_OFFICIAL, c.VALID_FROM, c.VALID_TO, c.CERTAINTY, c.SOURCE, c.CURRENT_CODE,
+        c.RELATION, c.PATH,
     ),
 )
 MUNICIPALITY_CHANGES = Table(
     "reference.municipality_changes",
     "Code changes in the shape of SSB KLASS classification 131 'changes': renumberings, mergers, "
-    "boundary changes without a new code, and splits.",
+    "boundary changes, splits and name changes, 2018 to today.",
     (
         c.OLD_CODE, c.OLD_NAME, c.NEW_CODE, c.NEW_NAME, c.CHANGE_OCCURRED,
-        c.KIND.but(description="renumbering, merger, boundary_change or split."),
+        c.KIND.but(description="renumbering, merger, boundary_change, split or name_change."),
         c.NOTE.but(description="What changed."),
+        c.SOURCE.but(description="The KLASS response and row it was read from "
+                     "(assets/MUNICIPALITIES.md)."),
+    ),
+)
+PEER_SETS = Table(
+    "reference.peer_sets",
+    "Which municipalities are compared with which: every peer set (assets/peer_sets.csv) with "
+    "its members, today's codes: the network, one set per county, all of Norway, any list.",
+    (
+        *_required(
+            c.PEER_SET.but(description="The peer set's name (assets/peer_sets.csv)."),
+            c.MUNICIPALITY_CODE,
+        ),
+        c.KIND.but(description="How the members are chosen: list (peer_set_members.csv), county "
+                   "or all."),
+        c.LABEL_NB, c.LABEL_EN,
     ),
 )
 TARGETS = Table(
@@ -377,7 +398,7 @@ TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         KPI_CATALOGUE, KPI_DATA_POINTS, UNITS, KPI_CODE_ALIASES, MUNICIPALITIES,
-        MUNICIPALITY_CODES, MUNICIPALITY_CHANGES, TARGETS,
+        MUNICIPALITY_CODES, MUNICIPALITY_CHANGES, PEER_SETS, TARGETS,
         SPREADSHEET_VALUES, SPREADSHEET_QUARANTINE, SPREADSHEET_LOADS,
         OPENDATA_SNAPSHOTS, OPENDATA_OBSERVATIONS, OPENDATA_SERIES, OPENDATA_VALUES,
         KPI_VALUES,

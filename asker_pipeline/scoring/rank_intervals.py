@@ -1,0 +1,184 @@
+"""Rank intervals: how sure a rank is, given how each value was obtained.
+
+A rank among peers reads as exact ("Asker is 2nd of 5") although the values behind it are of
+very different reliability: a register count and a personal estimate rank alike. Following the
+uncertainty analysis of composite indicators (COINr's ``get_sensitivity(SA_type = "UA")``: many
+Monte Carlo replications, then per unit the nominal rank, the median rank and the 5th-95th
+percentile of its ranks), this draws each value many times around itself, with a spread set by
+its U4SSC data-quality level (``assets/data_quality_uncertainty.csv``, a relative standard
+deviation per level and a default for values without one), ranks every draw, and reports per
+data point and municipality:
+
+- ``nominal``: the rank of the values as given (1 = best; ties share the best rank);
+- ``median``: the median rank over the draws;
+- ``low`` / ``high``: the 5th and 95th percentile of the ranks (a 90 % rank interval);
+- ``p_best``: the share of draws in which the municipality is best (ranked 1).
+
+A value is drawn as ``value × exp(σ·z − σ²/2)`` with ``z`` standard normal: multiplicative
+(an error in proportion to the value, as the levels describe), never changing sign, with the
+value as its mean. A value with σ = 0 is never moved, so with no uncertainty the interval is the
+nominal rank. Ranks are direction-aware through the same merit as the peer comparison
+(``comparison.merit``): higher is better, lower is better, or closer to a parity target. A missing
+value (NaN) gets no rank and does not count when the others are ranked. Pure numpy; the draws
+depend only on the seed and the data point's position, so the same inputs give the same result.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from asker_pipeline.paths import ASSETS_DIR
+from asker_pipeline.spreadsheets.layout import DATA_QUALITY
+
+UNCERTAINTY_FILE = ASSETS_DIR / "data_quality_uncertainty.csv"
+LEVELS = tuple(quality.key for quality in DATA_QUALITY)
+#: The key of the row used for a value without a data-quality level.
+NOT_STATED = ""
+DRAWS, SEED, INTERVAL = 1000, 2026, 0.90
+#: Elements (data points × draws × municipalities) ranked at once: bounds memory (~8 bytes each).
+CHUNK_ELEMENTS = 4_000_000
+
+
+class UncertaintyTableError(ValueError):
+    """The level-to-uncertainty table is incomplete or malformed."""
+
+
+def load_uncertainty(path: Path = UNCERTAINTY_FILE) -> dict[str, float]:
+    """Relative standard deviation per data-quality level, ``""`` for a value without one."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table: dict[str, float] = {}
+    for number, row in enumerate(rows, start=2):
+        level = row["level"].strip()
+        try:
+            sd = float(row["relative_sd"])
+        except ValueError as error:
+            raise UncertaintyTableError(f"{Path(path).name} row {number}: {error}") from error
+        if sd < 0 or not np.isfinite(sd):
+            raise UncertaintyTableError(f"{Path(path).name} row {number}: relative_sd {sd} < 0")
+        if level not in (*LEVELS, NOT_STATED) or level in table:
+            raise UncertaintyTableError(
+                f"{Path(path).name} row {number}: level {level!r} unknown or repeated"
+            )
+        table[level] = sd
+    missing = [level for level in (*LEVELS, NOT_STATED) if level not in table]
+    if missing:
+        raise UncertaintyTableError(f"{Path(path).name}: no row for {missing}")
+    return table
+
+
+def relative_sd(levels: np.ndarray, table: dict[str, float]) -> np.ndarray:
+    """The relative standard deviation of each value from its level (None or "" = not stated)."""
+    keys = np.asarray(levels, dtype=object)
+    out = np.empty(keys.shape, dtype=float)
+    for index, level in np.ndenumerate(keys):
+        key = "" if level is None or (isinstance(level, float) and np.isnan(level)) else level
+        if key not in table:
+            raise UncertaintyTableError(f"no uncertainty for data-quality level {key!r}")
+        out[index] = table[key]
+    return out
+
+
+def merits(values: np.ndarray, orientation: np.ndarray, parity: np.ndarray) -> np.ndarray:
+    """Larger is better, per data point (rows): the value, its negative, or minus its distance
+    from parity; NaN for a missing value or a data point without a direction."""
+    values = np.asarray(values, dtype=float)
+    orientation = np.asarray(orientation, dtype=object).reshape(-1, *([1] * (values.ndim - 1)))
+    parity = np.asarray(parity, dtype=float).reshape(orientation.shape)
+    return np.where(
+        orientation == "higher",
+        values,
+        np.where(
+            orientation == "lower",
+            -values,
+            np.where(orientation == "parity", -np.abs(values - parity), np.nan),
+        ),
+    )
+
+
+def competition_ranks(merit: np.ndarray) -> np.ndarray:
+    """Rank along the last axis, 1 = largest merit, ties sharing the best rank (1, 2, 2, 4);
+    NaN stays NaN and is not counted."""
+    order = np.argsort(-merit, axis=-1, kind="stable")  # NaN sorts last
+    ordered = np.take_along_axis(merit, order, axis=-1)
+    position = np.arange(1, merit.shape[-1] + 1)
+    new = np.ones(ordered.shape, dtype=bool)
+    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    ranked = np.maximum.accumulate(np.where(new, position, 0), axis=-1).astype(float)
+    ranked[np.isnan(ordered)] = np.nan
+    ranks = np.empty_like(ranked)
+    np.put_along_axis(ranks, order, ranked, axis=-1)
+    return ranks
+
+
+@dataclass(frozen=True)
+class RankIntervals:
+    """Per data point (rows) and municipality (columns); NaN where a value is missing."""
+
+    nominal: np.ndarray
+    median: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    p_best: np.ndarray
+    draws: int
+    seed: int
+    interval: float
+
+
+def rank_intervals(
+    values: np.ndarray,
+    sd: np.ndarray,
+    orientation: np.ndarray,
+    parity: np.ndarray | None = None,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    interval: float = INTERVAL,
+) -> RankIntervals:
+    """Monte Carlo rank intervals for ``values`` (data points × municipalities, NaN = missing).
+
+    ``sd``: relative standard deviation of each value (``relative_sd``), same shape;
+    ``orientation``: per data point "higher", "lower" or "parity" (anything else: no ranks);
+    ``parity``: per data point, the parity target (NaN where not parity)."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    sd = np.broadcast_to(np.asarray(sd, dtype=float), values.shape)
+    points, municipalities = values.shape
+    orientation = np.asarray(orientation, dtype=object).reshape(points)
+    parity = np.full(points, np.nan) if parity is None else np.asarray(parity, dtype=float)
+    if np.any(sd < 0):
+        raise ValueError("a relative standard deviation is negative")
+    nominal = competition_ranks(merits(values, orientation, parity))
+    shape = (points, municipalities)
+    median, low, high, p_best = (np.full(shape, np.nan) for _ in range(4))
+    tail = (1 - interval) / 2
+    step = max(1, CHUNK_ELEMENTS // max(1, draws * municipalities))
+    for start in range(0, points, step):
+        rows = slice(start, min(points, start + step))
+        drawn = _draws(values[rows], sd[rows], draws, seed, start)  # (chunk, draws, munis)
+        ranks = competition_ranks(
+            merits(drawn, orientation[rows], parity[rows])
+        )  # NaN where the value is missing
+        present = ~np.isnan(values[rows])
+        median[rows] = np.where(present, np.median(ranks, axis=1), np.nan)
+        low[rows] = np.where(present, np.quantile(ranks, tail, axis=1, method="lower"), np.nan)
+        high[rows] = np.where(
+            present, np.quantile(ranks, 1 - tail, axis=1, method="higher"), np.nan
+        )
+        p_best[rows] = np.where(present, (ranks == 1).mean(axis=1), np.nan)
+    directed = np.isin(orientation, ("higher", "lower", "parity"))[:, None]
+    median, low, high, p_best = (np.where(directed, a, np.nan) for a in (median, low, high, p_best))
+    return RankIntervals(nominal, median, low, high, p_best, draws, seed, interval)
+
+
+def _draws(values: np.ndarray, sd: np.ndarray, draws: int, seed: int, first: int) -> np.ndarray:
+    """Each value drawn ``draws`` times around itself: value × exp(σz − σ²/2). One generator
+    per data point (seeded with its position), so the chunking never changes a result."""
+    out = np.empty((values.shape[0], draws, values.shape[1]))
+    for i in range(values.shape[0]):
+        z = np.random.default_rng([seed, first + i]).standard_normal((draws, values.shape[1]))
+        s = sd[i]
+        out[i] = values[i] * np.exp(s * z - s * s / 2)
+    return out
