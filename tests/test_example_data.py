@@ -26,7 +26,7 @@ from asker_pipeline.opendata.kpis import (
     read_snapshots,
 )
 from asker_pipeline.opendata.registry import REGISTRY_FILE, load_registry
-from asker_pipeline.paths import SOURCES_DIR
+from asker_pipeline.paths import ASSETS_DIR, SOURCES_DIR
 from asker_pipeline.quality.outcomes import plausibility_outcomes
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
@@ -124,7 +124,7 @@ def _within(value: float, low: float, high: float, decimals: int) -> bool:
 def test_range_table_has_one_sourced_row_per_data_point():
     points = load_catalogue().data_points
     assert set(RANGES) == set(zip(points["kpi_code"], points["data_point"], strict=True))
-    table = pd.read_csv(examples.RANGES_FILE, dtype=str, keep_default_na=False)
+    table = pd.read_csv(ASSETS_DIR / examples.RANGES_FILE, dtype=str, keep_default_na=False)
     assert table["certainty"].isin(["V", "U"]).all()
     assert (table["anchor"] != "").all() and (table["anchor_source"] != "").all()
     verified = table[table["certainty"] == "V"]
@@ -136,7 +136,7 @@ def test_range_table_has_one_sourced_row_per_data_point():
 
 
 def test_a_broken_range_table_names_the_row(tmp_path):
-    text = examples.RANGES_FILE.read_text(encoding="utf-8")
+    text = (ASSETS_DIR / examples.RANGES_FILE).read_text(encoding="utf-8")
     broken = tmp_path / "example_ranges.csv"
     broken.write_text(
         text.replace("EC: ICT: ICT: 3C,main,per_100k_inhabitants", "EC: ICT: ICT: 3C,main,percent"),

@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from asker_pipeline.paths import ASSETS_DIR
+from asker_pipeline.settings import assets_dir
 from asker_pipeline.spreadsheets.layout import DATA_QUALITY
 
-UNCERTAINTY_FILE = ASSETS_DIR / "data_quality_uncertainty.csv"
+UNCERTAINTY_FILE = "data_quality_uncertainty.csv"
 LEVELS = tuple(quality.key for quality in DATA_QUALITY)
 #: The key of the row used for a value without a data-quality level.
 NOT_STATED = ""
@@ -47,8 +47,10 @@ class UncertaintyTableError(ValueError):
     """The level-to-uncertainty table is incomplete or malformed."""
 
 
-def load_uncertainty(path: Path = UNCERTAINTY_FILE) -> dict[str, float]:
-    """Relative standard deviation per data-quality level, ``""`` for a value without one."""
+def load_uncertainty(path: Path | None = None) -> dict[str, float]:
+    """Relative standard deviation per data-quality level, ``""`` for a value without one
+    (default: ``data_quality_uncertainty.csv`` in the reference folder, ``ASKER_ASSETS``)."""
+    path = path or assets_dir() / UNCERTAINTY_FILE
     with Path(path).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table: dict[str, float] = {}

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.catalogue import (
     Catalogue,
     CatalogueError,
@@ -28,6 +27,7 @@ from asker_pipeline.reference.catalogue import (
 )
 from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method
+from asker_pipeline.settings import assets_dir
 
 FILES = ("targets.csv",)
 COLUMNS = (
@@ -73,7 +73,8 @@ class Targets:
     sha256: str
 
 
-def load_targets(directory: Path = ASSETS_DIR, catalogue: Catalogue | None = None) -> Targets:
+def load_targets(directory: Path | None = None, catalogue: Catalogue | None = None) -> Targets:
+    directory = directory or assets_dir()
     catalogue = catalogue or load_catalogue(directory)
     raw = read_csv(directory / "targets.csv")
     validate(raw, catalogue)
