@@ -5,7 +5,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from asker_pipeline import workers
+from asker_pipeline import memo, workers
 from asker_pipeline.metadata import markdown_table, table_metadata
 from asker_pipeline.quality import review
 from asker_pipeline.quality.outcomes import plausibility_inputs
@@ -38,7 +38,12 @@ def selected_values(conn) -> pd.DataFrame:
         "FROM staging.kpi_values WHERE is_selected ORDER BY municipality_code, year, kpi_code, "
         "data_point"
     ).df()
-    return review.under_review(values, *plausibility_inputs())
+    key = (memo.fingerprint(values), load_catalogue().sha256)  # the rules are read once
+    return _REVIEWED.get(key, lambda: review.under_review(values, *plausibility_inputs())).copy()
+
+
+#: Selected values marked for review, for the scoring assets of one run (they all read them).
+_REVIEWED = memo.Recent(size=2)
 
 
 def _inputs():
