@@ -6,7 +6,7 @@ import pandas as pd
 from pydantic import Field
 
 from asker_pipeline import memo, workers
-from asker_pipeline.metadata import markdown_table, table_metadata
+from asker_pipeline.metadata import markdown_table, records_table, table_metadata
 from asker_pipeline.quality import review
 from asker_pipeline.quality.outcomes import plausibility_inputs
 from asker_pipeline.reference.catalogue import load_catalogue
@@ -292,7 +292,7 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         "not_reported": int((zero["status"] != "reported").sum()),
         **review_meta,
         "dimension_scores": dg.MetadataValue.md(f"{line}\n\n{markdown_table(pd.DataFrame(dims))}"),
-        "category_scores": dg.MetadataValue.md(markdown_table(categories)),
+        "category_scores": records_table(categories),
         "score_chart": dg.MetadataValue.md("\n\n".join(images)),
     }
 
