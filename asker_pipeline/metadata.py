@@ -56,6 +56,34 @@ def preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MarkdownMetadat
     return dg.MetadataValue.md(markdown_table(frame.head(rows)))
 
 
+def rounded(extra: dict[str, object]) -> dict[str, object]:
+    """Numbers as a person reads them (86.45, not 86.445783133)."""
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in extra.items()}
+
+
+def _cell(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, float):
+        return round(value, 2)
+    return value.item() if hasattr(value, "item") else value  # numpy scalars
+
+
+def records_table(frame: pd.DataFrame) -> dg.TableMetadataValue:
+    """A small frame as a table the UI shows in place (long markdown it hides behind a link),
+    numbers rounded for people, empty cells empty."""
+    kinds = {"f": "float", "i": "int", "u": "int", "b": "bool"}
+    columns = [
+        dg.TableColumn(name=str(name), type=kinds.get(frame[name].dtype.kind, "string"))
+        for name in frame.columns
+    ]
+    records = [
+        dg.TableRecord({str(k): _cell(v) for k, v in row.items()})
+        for row in frame.astype(object).to_dict("records")
+    ]
+    return dg.MetadataValue.table(records=records, schema=dg.TableSchema(columns=columns))
+
+
 def table_metadata(
     conn: duckdb.DuckDBPyConnection, table: Table, **extra: object
 ) -> dict[str, object]:
@@ -66,7 +94,7 @@ def table_metadata(
         "dagster/row_count": count,
         **table.asset_metadata(),
         "preview": preview(head),
-        **extra,
+        **rounded(extra),
     }
 
 

@@ -56,8 +56,17 @@ def _query(path: Path, sql: str, params=()):
 def test_zero_point_asset_metadata_shows_scores_and_chart(built):
     event = built["result"].asset_materializations_for_node("zero_point_measurement")
     zero = next(e for e in event if e.asset_key == dg.AssetKey(["marts", "zero_point"]))
-    assert "EC: ICT: ICT" in zero.metadata["category_scores"].value
+    categories = zero.metadata["category_scores"].value  # a table the UI shows in place
+    nodes = [record.data["category_node"] for record in categories.records]
+    assert len(nodes) == 27 and "EC: ICT: ICT" in nodes
+    assert all(
+        isinstance(r.data["percent"], float) and r.data["percent"] == round(r.data["percent"], 2)
+        for r in categories.records
+        if r.data["percent"] is not None
+    )
     assert "| dimension" in zero.metadata["dimension_scores"].value
+    percent = zero.metadata["overall_percent"].value  # rounded for people
+    assert isinstance(percent, float) and percent == round(percent, 2)
     images = re.findall(r"!\[([^\]]*)\]\(data:image/png;base64,([^)]+)\)", zero.metadata["score_chart"].value)
     assert [alt for alt, _ in images] == ["Dimension scores", "Category scores"]
     for _, data in images:

@@ -73,6 +73,54 @@ def test_rollups_per_level(setup):
     )
 
 
+def test_rollups_in_one_pass_equal_the_method_per_group(setup):
+    """The grouped arithmetic is method.rollup's, for every node of every level."""
+    import numpy as np
+
+    from asker_pipeline.scoring import method
+
+    rng = np.random.default_rng(7)
+    points = setup["points"]
+    frame = pd.DataFrame(
+        [
+            {
+                "municipality_code": code,
+                "year": year,
+                "kpi_code": k,
+                "data_point": d,
+                "points": int(rng.integers(1, 5)),
+                "scored": bool(rng.random() < 0.8),
+            }
+            for code in ("3203", "3201", "5001")
+            for year in (2019, 2023)
+            for k, d in zip(points["kpi_code"], points["data_point"], strict=True)
+        ]
+    )
+    rolled = scores.rollup_scores(frame, points, setup["versions"])
+    scored = frame[frame["scored"]]
+    for level in ("category", "dimension", "sdg"):
+        nodes = scores._nodes(points, level)[["kpi_code", "data_point", "node_code"]]
+        joined = scored.merge(nodes, on=["kpi_code", "data_point"])
+        for (node, code, year), group in joined.groupby(["node_code", "municipality_code", "year"]):
+            r = method.rollup(group["points"])
+            row = rolled[
+                (rolled["level"] == level)
+                & (rolled["node_code"] == node)
+                & (rolled["municipality_code"] == code)
+                & (rolled["year"] == year)
+            ]
+            assert len(row) == 1
+            row = row.iloc[0]
+            assert (row["points"], row["max_points"], row["percent"], row["band_label"]) == (
+                r.points,
+                r.max_points,
+                r.percent,
+                r.band_label,
+            )
+    with pytest.raises(method.ScoringInputError):
+        scores.rollup_scores(frame.assign(points=3.7), points, setup["versions"])
+
+
 def test_zero_point_with_no_values_lists_every_data_point_as_not_reported(setup):
     zero = _zero(setup, setup["values"].iloc[0:0])
     assert len(zero) == 112 and zero["kpi_code"].nunique() == 91

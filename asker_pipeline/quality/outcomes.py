@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from asker_pipeline import memo
 from asker_pipeline.quality import gx_runner, plausibility, suites
 from asker_pipeline.reference.catalogue import load_catalogue
 from asker_pipeline.reference.municipalities import load_municipalities
@@ -97,16 +98,14 @@ def plausibility_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
     ]
 
 
-#: Outcomes of the last few tables evaluated in this process, by fingerprint.
-_RECENT: dict[tuple, list[RuleOutcome]] = {}
-_RECENT_SIZE = 8
+#: Outcomes of the last few tables evaluated in this process.
+_RECENT = memo.Recent()
 
 
 def _fingerprint(frame: pd.DataFrame, table: str) -> tuple:
-    content = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
     # The rule files are read once per process (suites.load); the catalogue may change on disk.
     reference = (load_catalogue().sha256, load_municipalities().sha256)
-    return table, tuple(frame.columns), tuple(map(str, frame.dtypes)), content, reference
+    return table, memo.fingerprint(frame), reference
 
 
 def evaluate_value_table(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
@@ -114,9 +113,7 @@ def evaluate_value_table(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:
 
     The checks and the report of one run evaluate the same table: the second call reuses the
     first's outcomes when the table's content, the catalogue and the rules are unchanged."""
-    key = _fingerprint(frame, table)
-    if key not in _RECENT:
-        if len(_RECENT) >= _RECENT_SIZE:
-            del _RECENT[next(iter(_RECENT))]
-        _RECENT[key] = suite_outcomes(frame, table) + plausibility_outcomes(frame, table)
-    return _RECENT[key]
+    return _RECENT.get(
+        _fingerprint(frame, table),
+        lambda: suite_outcomes(frame, table) + plausibility_outcomes(frame, table),
+    )

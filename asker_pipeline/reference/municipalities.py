@@ -285,11 +285,15 @@ class MunicipalityHistory:
                 rows.setdefault(today, []).append(i)
         return rows
 
+    @cached_property
+    def _changes_by_year(self) -> pd.DataFrame:
+        return self.changes.assign(year=self.changes["change_occurred"].str[:4].astype(int))
+
     @cache  # noqa: B019
     def series_breaks(self, current_code: str) -> pd.DataFrame:
         """Changes to the area behind today's code: mergers, boundary changes, splits."""
-        area = self.changes.iloc[self._area_changes.get(current_code, [])]
-        return area.assign(year=area["change_occurred"].str[:4].astype(int)).reset_index(drop=True)
+        rows = self._area_changes.get(current_code, [])
+        return self._changes_by_year.iloc[rows].reset_index(drop=True)
 
     def _safe_current(self, code: str) -> str | None:
         try:

@@ -5,8 +5,8 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from asker_pipeline import workers
-from asker_pipeline.metadata import markdown_table, table_metadata
+from asker_pipeline import memo, workers
+from asker_pipeline.metadata import markdown_table, records_table, table_metadata
 from asker_pipeline.quality import review
 from asker_pipeline.quality.outcomes import plausibility_inputs
 from asker_pipeline.reference.catalogue import load_catalogue
@@ -38,7 +38,12 @@ def selected_values(conn) -> pd.DataFrame:
         "FROM staging.kpi_values WHERE is_selected ORDER BY municipality_code, year, kpi_code, "
         "data_point"
     ).df()
-    return review.under_review(values, *plausibility_inputs())
+    key = (memo.fingerprint(values), load_catalogue().sha256)  # the rules are read once
+    return _REVIEWED.get(key, lambda: review.under_review(values, *plausibility_inputs())).copy()
+
+
+#: Selected values marked for review, for the scoring assets of one run (they all read them).
+_REVIEWED = memo.Recent(size=2)
 
 
 def _inputs():
@@ -287,7 +292,7 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         "not_reported": int((zero["status"] != "reported").sum()),
         **review_meta,
         "dimension_scores": dg.MetadataValue.md(f"{line}\n\n{markdown_table(pd.DataFrame(dims))}"),
-        "category_scores": dg.MetadataValue.md(markdown_table(categories)),
+        "category_scores": records_table(categories),
         "score_chart": dg.MetadataValue.md("\n\n".join(images)),
     }
 

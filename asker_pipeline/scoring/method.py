@@ -208,9 +208,14 @@ def rollup(points: Iterable[object]) -> Rollup:
     if not scored:
         return Rollup(0, 0, 0, None, None, None)
     total, maximum = sum(scored), 4 * len(scored)
-    percent = _rounded(total / maximum * 100.0)
+    percent = rollup_percent(total, maximum)
     points_band = band(percent)
     return Rollup(len(scored), total, maximum, percent, points_band, band_label(points_band))
+
+
+def rollup_percent(points: int, max_points: int) -> float:
+    """A roll-up's points as a percentage of the maximum."""
+    return _rounded(points / max_points * 100.0)
 
 
 def goalposts(value: object, lower_bound: object, target: object) -> float | None:

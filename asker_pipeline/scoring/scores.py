@@ -187,31 +187,36 @@ def rollup_scores(
     versions: dict[str, str],
     levels=ROLLUP_LEVELS,
 ) -> pd.DataFrame:
-    """Points ÷ (4 × n) per node of each level, municipality and year (scored values only)."""
-    frames = []
+    """Points ÷ (4 × n) per node of each level, municipality and year (scored values only).
+
+    The same arithmetic as ``method.rollup``, by group in one pass (a national warehouse has
+    tens of thousands of groups): points are checked once, then summed and counted per group."""
     scored = scores[scores["scored"]][
         ["municipality_code", "year", "kpi_code", "data_point", "points"]
     ]
+    for value in scored["points"].unique():
+        method.check_points(value)  # whole points 1-4 only, never truncated
+    keys = ["node_code", "node_name_en", "node_name_nb", "municipality_code", "year"]
+    frames = []
     for level in levels:
         nodes = _nodes(points, level)[
             ["kpi_code", "data_point", "node_code", "node_name_en", "node_name_nb"]
         ]
         joined = scored.merge(nodes, on=["kpi_code", "data_point"])
-        for key, group in joined.groupby(
-            ["node_code", "node_name_en", "node_name_nb", "municipality_code", "year"], sort=True
-        ):
-            r = method.rollup(group["points"])
-            frames.append(
-                (
-                    level,
-                    *key,
-                    r.n_scored,
-                    r.points,
-                    r.max_points,
-                    r.percent,
-                    r.points_band,
-                    r.band_label,
-                )
+        sums = joined.groupby(keys, sort=True)["points"].agg(["count", "sum"]).reset_index()
+        frames.append(
+            sums.assign(
+                level=level,
+                n_scored=sums["count"].astype(int),
+                points=sums["sum"].astype(int),
+                max_points=4 * sums["count"].astype(int),
             )
-    columns = [c for c in ROLLUP_COLUMNS if c not in PROVENANCE]
-    return pd.DataFrame(frames, columns=columns).assign(**versions)[ROLLUP_COLUMNS]
+        )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keys)
+    out["percent"] = [
+        method.rollup_percent(p, m) for p, m in zip(out["points"], out["max_points"], strict=True)
+    ]
+    bands = {p: method.band(p) for p in out["percent"].unique()}
+    out["points_band"] = out["percent"].map(bands)
+    out["band_label"] = out["points_band"].map(method.band_label)
+    return out.assign(**versions)[ROLLUP_COLUMNS]

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from asker_pipeline.reference.catalogue import FILES as CATALOGUE_FILES
 from asker_pipeline.reference.catalogue import (
     Catalogue,
     CatalogueError,
+    cached_by_files,
     files_sha256,
     load_catalogue,
     read_csv,
@@ -74,8 +76,21 @@ class Targets:
 
 
 def load_targets(directory: Path | None = None, catalogue: Catalogue | None = None) -> Targets:
+    """The validated targets: read once per process while the files are unchanged (every scoring
+    asset asks), unless a catalogue other than the project's is given. Without a directory, the
+    reference folder in use (``ASKER_ASSETS``)."""
     directory = directory or assets_dir()
-    catalogue = catalogue or load_catalogue(directory)
+    if catalogue is None or catalogue is load_catalogue(directory):
+        return _project_targets(directory)
+    return _read_targets(directory, catalogue)
+
+
+@cached_by_files(FILES + CATALOGUE_FILES)
+def _project_targets(directory: Path | None = None) -> Targets:
+    return _read_targets(directory, load_catalogue(directory))
+
+
+def _read_targets(directory: Path, catalogue: Catalogue) -> Targets:
     raw = read_csv(directory / "targets.csv")
     validate(raw, catalogue)
     frame = raw.merge(
