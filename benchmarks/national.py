@@ -2,8 +2,11 @@
 
 For each size, a temporary copy of the project (code, assets/, sources/, expectations/) is made;
 for the national size, N synthetic municipalities (codes 9001…) are added to it **as a data
-change** (rows in the copy's municipalities.csv, municipality_codes.csv and, as partners,
-peer_set_members.csv: never the real assets/) with one filled-in workbook each for 2019 and 2023.
+change** (rows in the copy's municipalities.csv and municipality_codes.csv: never the real
+assets/) with one filled-in workbook each for 2019 and 2023. They are municipalities of the
+country (in the reference data and the peer set ``all``), not partners: the network stays the
+five, so the partner files (workbooks, factsheets, templates) are the same ten, five and five,
+and their cost must not grow with the country.
 Then ``make run``'s entry point (``asker_pipeline.build.materialize_everything``: the workbook
 load over every partition, then ``build_all``) runs in a fresh process into a temporary
 warehouse, and the benchmark reports its wall time per step (from the Dagster event log), the
@@ -54,7 +57,8 @@ def _append(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def add_synthetic(root: Path, count: int) -> list[str]:
-    """N synthetic partners as rows in the copy's reference tables (a data change, no code)."""
+    """N synthetic municipalities as rows in the copy's reference tables (a data change, no
+    code): part of the country, not of the network."""
     codes = [str(FIRST_CODE + i) for i in range(count)]
     assets = root / "assets"
     _append(
@@ -71,13 +75,6 @@ def add_synthetic(root: Path, count: int) -> list[str]:
         [
             {"code": c, "name": f"Syntetisk {c}", "name_official": f"Syntetisk {c}",
              "valid_from": "", "valid_to": "", "certainty": "", "source": "benchmark (synthetic)"}
-            for c in codes
-        ],
-    )
-    _append(
-        assets / "peer_set_members.csv",
-        [
-            {"peer_set": "network", "municipality_code": c, "note": "Synthetic (benchmark)."}
             for c in codes
         ],
     )
@@ -217,7 +214,9 @@ def report(small: dict, large: dict) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", type=int, default=352, help="synthetic partners to add")
+    parser.add_argument(
+        "--synthetic", type=int, default=352, help="synthetic municipalities to add"
+    )
     parser.add_argument("--keep", type=Path, help="keep the copies and warehouses under DIR")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
