@@ -7,11 +7,12 @@ municipality at once (a data point × municipality matrix), so all of Norway cos
 as five.
 
 Only comparable values are compared: the data point's catalogue unit, and the reference year or
-the nearest year (shown). The reference year of a data point is decided once, by the subject and
-its default set, and used in every set, so a municipality's network rank and its national
-percentile describe the same year. A county or all of Norway is compared on a data point only
-where at least half of its municipalities have a value (``MIN_COVERAGE``): two network members
-with a workbook are not "the county".
+the nearest year (shown). Which data points are compared, and at which reference year, is decided
+once, by the subject and its default set (the network), and kept in every set: the larger sets
+place the network's values in the county and the country, so a municipality's network rank and
+its national percentile describe the same year. A county or all of Norway is compared on a data
+point only where at least half of its municipalities have a value (``MIN_COVERAGE``): two
+network members with a workbook are not "the county".
 
 Every figure is direction-aware, so "better" means the same everywhere: higher is better, lower
 is better, or - for a parity target such as gender income equity - closer to parity from either
@@ -224,7 +225,7 @@ def reference_years(values: pd.DataFrame, subject: str | None, max_distance: int
     return chosen.combine_first(years.groupby(KEYS)["year"].max()).astype(int)
 
 
-# -- one peer set ------------------------------------------------------------------------------
+# -- one peer set, and every peer set -----------------------------------------------------------
 
 
 def compare(
@@ -237,10 +238,8 @@ def compare(
     include_under_review: bool = False,
     *,
     peer_set: str = "network",
-    reference_years: Mapping[tuple[str, str], int] | None = None,
     min_coverage: float = 0.0,
     uncertainty: Mapping[str, float] | None = None,
-    draws: int = rank_intervals.DRAWS,
 ) -> pd.DataFrame:
     """One row per data point and member of the peer set ``municipalities`` (code, name, role)
     that has a comparable value.
@@ -248,115 +247,179 @@ def compare(
     ``values``: selected, reported rows, marked by ``review.under_review``; their
     ``data_quality`` (and ``source_kind``) set each value's uncertainty (``uncertainty``: the
     table of ``rank_intervals.load_uncertainty``). The reference year per data point is ``year``,
-    else ``reference_years[(kpi, data point)]``, else ``reference_years`` (the subject's latest year
-    a peer can be compared with). A data point that fewer than ``min_coverage`` of the members
-    have a value for is left out. Values under review keep their row but count in no figure,
-    unless ``include_under_review``."""
-    names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
-    subjects = municipalities.loc[municipalities["role"] == "subject", "code"]
-    subject = subjects.iloc[0] if len(subjects) else None
-    reported = values[(values["status"] == "reported") & values["municipality_code"].isin(names)]
+    else ``reference_years`` (the subject's latest year a peer can be compared with). A data point
+    that fewer than ``min_coverage`` of the members have a value for is left out. Values under
+    review keep their row but count in no figure, unless ``include_under_review``."""
+    members = _Members(peer_set, "list", municipalities, min_coverage)
+    return _compare([members], values, points, members.codes, versions, year, max_distance,
+                    include_under_review, uncertainty)
+
+
+def compare_peer_sets(
+    values: pd.DataFrame,
+    points: pd.DataFrame,
+    history,
+    versions: dict[str, str],
+    year: int | None = None,
+    max_distance: int = 2,
+    include_under_review: bool = False,
+    uncertainty: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """``compare`` for every set of ``peer_sets_compared``. The default set (the network)
+    decides which data points are compared and at which reference year; the larger sets place
+    the values of those data points in the county and the country, where at least
+    ``MIN_COVERAGE`` of their municipalities have one. Values are read and years picked once for
+    all sets; the rank intervals of all sets are drawn on two cores."""
+    network = history.municipalities
+    roles = dict(zip(network["code"], network["role"], strict=True))
+    sets = []
+    for name, kind in peer_sets_compared(history):
+        if name == history.default_peer_set:
+            members = network
+        else:
+            codes = list(history.peer_set(name))
+            members = history.register.set_index("code").loc[codes, ["name"]].reset_index()
+            members["role"] = [roles.get(c, "") for c in members["code"]]
+        coverage = MIN_COVERAGE if kind in COVERAGE_KINDS else 0.0
+        sets.append(_Members(name, kind, members, coverage))
+    return _compare(sets, values, points, list(network["code"]), versions, year, max_distance,
+                    include_under_review, uncertainty)
+
+
+class _Members:
+    """A peer set's name, kind, members (code -> name), subject and coverage rule."""
+
+    def __init__(self, name: str, kind: str, members: pd.DataFrame, min_coverage: float) -> None:
+        self.name, self.kind, self.min_coverage = name, kind, min_coverage
+        self.names = dict(zip(members["code"], members["name"], strict=True))
+        self.codes = sorted(self.names)
+        subjects = members.loc[members["role"] == "subject", "code"]
+        self.subject = subjects.iloc[0] if len(subjects) else None
+
+
+def _compare(sets, values, points, reference_codes, versions, year, max_distance, include,
+             uncertainty) -> pd.DataFrame:
+    """Pick each municipality's value once for the union of the sets (years from
+    ``reference_codes``' comparison), lay out every set's matrix, draw the intervals of all sets
+    at once, then write the rows."""
+    union = set().union(*(s.codes for s in sets))
+    picked = _picked(values, points, union, reference_codes, sets[0].subject, year, max_distance)
+    uncertainty = uncertainty if uncertainty is not None else rank_intervals.load_uncertainty()
+    laid_out = []
+    for members in sets:
+        mine = picked[picked["municipality_code"].isin(members.names)]
+        if members.min_coverage and len(mine):
+            counts = mine.groupby(KEYS)["municipality_code"].transform("size")
+            mine = mine[counts >= members.min_coverage * len(members.names)]
+        if len(mine):
+            laid_out.append(_Matrix(mine.reset_index(drop=True), points, members, include,
+                                    uncertainty))
+    intervals = rank_intervals.on_two_cores([m.problem for m in laid_out])
+    frames = [m.rows(versions, drawn) for m, drawn in zip(laid_out, intervals, strict=True)]
+    if not frames:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _picked(values, points, codes, reference_codes, subject, year, max_distance) -> pd.DataFrame:
+    """The value of each municipality of ``codes`` per data point that ``reference_codes``
+    compare: in the catalogue's unit, at the data point's reference year or the nearest
+    (``_ref`` holds the reference year), sorted by data point and municipality."""
+    reported = values[(values["status"] == "reported") & values["municipality_code"].isin(codes)]
     reported = reported.merge(
         points[[*KEYS, "unit"]].rename(columns={"unit": "dp_unit"}), on=KEYS
     )
     reported = reported[reported["unit"] == reported["dp_unit"]]  # same unit only
     if reported.empty:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    refs = _reference_years(reported, subject, year, reference_years, max_distance)
-    reported = reported.assign(_ref=[refs[k] for k in zip(*(reported[c] for c in KEYS), strict=True)])
+        return reported.assign(_ref=pd.Series(dtype=int))
+    among = reported[reported["municipality_code"].isin(reference_codes)]
+    if year is None:
+        refs = reference_years(among, subject, max_distance).rename("_ref")
+    else:
+        refs = pd.Series(year, index=among.set_index(KEYS).index.unique(), name="_ref")
+    reported = reported.join(refs, on=KEYS, how="inner")
     # one pick over every data point (each against its own reference year), not one per group
     picked = pick_years(reported, reported["_ref"], max_distance)
-    picked = picked.sort_values([*KEYS, "municipality_code"], kind="stable").reset_index(drop=True)
-    if min_coverage:
-        counts = picked.groupby(KEYS)["municipality_code"].transform("size")
-        picked = picked[counts >= min_coverage * len(names)].reset_index(drop=True)
-    if picked.empty:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    return _rows(
-        picked, points, names, subject, versions, peer_set, include_under_review,
-        uncertainty if uncertainty is not None else rank_intervals.load_uncertainty(), draws,
-    )
+    return picked.sort_values([*KEYS, "municipality_code"], kind="stable").reset_index(drop=True)
 
 
-def _reference_years(reported, subject, year, given, max_distance) -> dict[tuple[str, str], int]:
-    keys = set(zip(*(reported[c] for c in KEYS), strict=True))
-    if year is not None:
-        return dict.fromkeys(keys, year)
-    given = {k: v for k, v in (given or {}).items() if k in keys}
-    rest = reported[[k not in given for k in zip(*(reported[c] for c in KEYS), strict=True)]]
-    return {**reference_years(rest, subject, max_distance).to_dict(), **given}
+class _Matrix:
+    """One peer set's picked values as a data point × municipality matrix, with its figures."""
 
+    def __init__(self, picked, points, members: _Members, include: bool, uncertainty) -> None:
+        self.picked, self.members = picked, members
+        point = pd.MultiIndex.from_frame(picked[KEYS])
+        self.g, point_index = pd.factorize(point, sort=True)
+        self.m = pd.Index(members.codes).get_indexer(picked["municipality_code"])
+        shape = (len(point_index), len(members.codes))
+        self.info = points.set_index(KEYS).loc[point_index].reset_index()
+        orientation = np.array(
+            [orientation_of(d, t) for d, t in
+             zip(self.info["direction"], self.info["target_method"], strict=True)],
+            dtype=object,
+        )
+        parity = np.where(
+            orientation == "parity", pd.to_numeric(self.info["target"]).astype(float), np.nan
+        )
+        self.value = pd.to_numeric(picked["value"]).to_numpy(dtype=float)
+        _check(self.value, picked)
+        self.under_review = picked["under_review"].fillna(False).astype(bool).to_numpy()
+        matrix = np.full(shape, np.nan)
+        matrix[self.g, self.m] = self.value
+        counted = np.zeros(shape, dtype=bool)
+        counted[self.g, self.m] = include | ~self.under_review
+        self.figures = figures(matrix, counted, orientation, parity)
+        levels = rank_intervals.value_levels(
+            picked["data_quality"] if "data_quality" in picked else pd.Series([None] * len(picked)),
+            picked["source_kind"] if "source_kind" in picked else None,
+        )
+        sd = np.zeros(shape)
+        sd[self.g, self.m] = rank_intervals.relative_sd(levels, uncertainty)
+        #: What the intervals are drawn from: the counted values only.
+        self.problem = (np.where(counted, matrix, np.nan), sd, orientation, parity)
 
-def _rows(picked, points, names, subject, versions, peer_set, include, uncertainty, draws):
-    """The comparison rows of the picked values: figures and intervals on the data point ×
-    municipality matrix, then read back per row."""
-    point = pd.MultiIndex.from_frame(picked[KEYS])
-    g, point_index = pd.factorize(point, sort=True)
-    codes = sorted(names)
-    m = pd.Index(codes).get_indexer(picked["municipality_code"])
-    shape = (len(point_index), len(codes))
-    info = points.set_index(KEYS).loc[point_index].reset_index()
-    orientation = np.array(
-        [orientation_of(d, t) for d, t in zip(info["direction"], info["target_method"], strict=True)],
-        dtype=object,
-    )
-    parity = np.where(orientation == "parity", pd.to_numeric(info["target"]).astype(float), np.nan)
-    value = pd.to_numeric(picked["value"]).to_numpy(dtype=float)
-    _check(value, picked)
-    under_review = picked["under_review"].fillna(False).astype(bool).to_numpy()
-    matrix = np.full(shape, np.nan)
-    matrix[g, m] = value
-    counted = np.zeros(shape, dtype=bool)
-    counted[g, m] = include | ~under_review
-    result = figures(matrix, counted, orientation, parity)
-    levels = rank_intervals.value_levels(
-        picked["data_quality"] if "data_quality" in picked else pd.Series([None] * len(picked)),
-        picked["source_kind"] if "source_kind" in picked else None,
-    )
-    sd = np.zeros(shape)
-    sd[g, m] = rank_intervals.relative_sd(levels, uncertainty)
-    intervals = rank_intervals.rank_intervals(
-        np.where(counted, matrix, np.nan), sd, orientation, parity, draws=draws
-    )
-    at = lambda array: array[g, m]  # noqa: E731
-    ref = picked["_ref"].astype(int)
-    rows = pd.DataFrame(
-        {
-            "peer_set": peer_set,
-            **{c: info[c].to_numpy()[g] for c in (
-                "kpi_code", "data_point", "category_node", "dimension_code", "kpi_name_en",
-                "kpi_name_nb", "data_point_name_en", "data_point_name_nb", "unit", "direction",
-            )},
-            "reference_year": ref.to_numpy(),
-            "municipality_code": picked["municipality_code"].to_numpy(),
-            "municipality_name": picked["municipality_code"].map(names).to_numpy(),
-            "is_subject": (picked["municipality_code"] == subject).to_numpy(),
-            "value": value,
-            "year": picked["year"].astype(int).to_numpy(),
-            "year_note": np.where(
-                picked["year"] == ref, "", "nearest year: " + picked["year"].astype(int).astype(str)
-            ),
-            "n_compared": result["n_compared"][g],
-            "rank": at(result["rank"]),
-            "rank_median": at(intervals.median),
-            "rank_low": at(intervals.low),
-            "rank_high": at(intervals.high),
-            "p_best": at(intervals.p_best),
-            "percentile_rank": at(result["percentile_rank"]),
-            "peer_median": at(result["peer_median"]),
-            "lead_over_peer_median": at(result["lead_over_peer_median"]),
-            "position": at(result["position"]),
-            "standing": at(result["standing"]),
-            "under_review": under_review,
-            "review_reason": picked["review_reason"].to_numpy(),
-            "area_code": picked["area_code"].to_numpy(),
-            "former_area": picked["former_area"].fillna(False).astype(bool).to_numpy(),
-            "source_ref": picked["source_ref"].to_numpy(),
-            "is_example": picked["is_example"].fillna(False).astype(bool).to_numpy(),
-            **versions,
-        }
-    )
-    return rows.replace({np.nan: None})[COMPARISON_COLUMNS]
+    def rows(self, versions, drawn: rank_intervals.RankIntervals) -> pd.DataFrame:
+        picked, g, m, info = self.picked, self.g, self.m, self.info
+        at = lambda array: array[g, m]  # noqa: E731
+        ref = picked["_ref"].astype(int)
+        year = picked["year"].astype(int)
+        result = self.figures
+        rows = pd.DataFrame(
+            {
+                "peer_set": self.members.name,
+                **{c: info[c].to_numpy()[g] for c in (
+                    "kpi_code", "data_point", "category_node", "dimension_code", "kpi_name_en",
+                    "kpi_name_nb", "data_point_name_en", "data_point_name_nb", "unit",
+                    "direction",
+                )},
+                "reference_year": ref.to_numpy(),
+                "municipality_code": picked["municipality_code"].to_numpy(),
+                "municipality_name": picked["municipality_code"].map(self.members.names).to_numpy(),
+                "is_subject": (picked["municipality_code"] == self.members.subject).to_numpy(),
+                "value": self.value,
+                "year": year.to_numpy(),
+                "year_note": np.where(year == ref, "", "nearest year: " + year.astype(str)),
+                "n_compared": result["n_compared"][g],
+                "rank": at(result["rank"]),
+                "rank_median": at(drawn.median),
+                "rank_low": at(drawn.low),
+                "rank_high": at(drawn.high),
+                "p_best": at(drawn.p_best),
+                "percentile_rank": at(result["percentile_rank"]),
+                "peer_median": at(result["peer_median"]),
+                "lead_over_peer_median": at(result["lead_over_peer_median"]),
+                "position": at(result["position"]),
+                "standing": at(result["standing"]),
+                "under_review": self.under_review,
+                "review_reason": picked["review_reason"].to_numpy(),
+                "area_code": picked["area_code"].to_numpy(),
+                "former_area": picked["former_area"].fillna(False).astype(bool).to_numpy(),
+                "source_ref": picked["source_ref"].to_numpy(),
+                "is_example": picked["is_example"].fillna(False).astype(bool).to_numpy(),
+                **versions,
+            }
+        )
+        return rows.replace({np.nan: None})[COMPARISON_COLUMNS]
 
 
 def _check(value: np.ndarray, picked: pd.DataFrame) -> None:
@@ -368,9 +431,6 @@ def _check(value: np.ndarray, picked: pd.DataFrame) -> None:
             f"value must be a finite number ≥ 0, got {row['value']!r} ({row['municipality_code']} "
             f"{row['year']} {row['kpi_code']} {row['data_point']})"
         )
-
-
-# -- every peer set ------------------------------------------------------------------------------
 
 
 def peer_sets_compared(history) -> list[tuple[str, str]]:
@@ -386,44 +446,6 @@ def peer_sets_compared(history) -> list[tuple[str, str]]:
     return [(history.default_peer_set, kinds[history.default_peer_set])] + [
         (s, kinds[s]) for s in others
     ]
-
-
-def compare_peer_sets(
-    values: pd.DataFrame,
-    points: pd.DataFrame,
-    history,
-    versions: dict[str, str],
-    year: int | None = None,
-    max_distance: int = 2,
-    include_under_review: bool = False,
-    uncertainty: Mapping[str, float] | None = None,
-) -> pd.DataFrame:
-    """``compare`` for every set of ``peer_sets_compared``; the default set decides each data
-    point's reference year, and county and national sets need ``MIN_COVERAGE``."""
-    uncertainty = uncertainty if uncertainty is not None else rank_intervals.load_uncertainty()
-    network = history.municipalities
-    roles = dict(zip(network["code"], network["role"], strict=True))
-    frames, refs = [], None
-    for name, kind in peer_sets_compared(history):
-        if refs is None:
-            members = network
-        else:
-            codes = list(history.peer_set(name))
-            members = history.register.set_index("code").loc[codes, ["name"]].reset_index()
-            members["role"] = [roles.get(c, "") for c in members["code"]]
-        frame = compare(
-            values, points, members, versions, year, max_distance, include_under_review,
-            peer_set=name, reference_years=refs, uncertainty=uncertainty,
-            min_coverage=MIN_COVERAGE if kind in COVERAGE_KINDS else 0.0,
-        )
-        if refs is None:
-            refs = dict(zip(zip(frame["kpi_code"], frame["data_point"], strict=True),
-                            frame["reference_year"], strict=True))
-        frames.append(frame)
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=COMPARISON_COLUMNS
-    )
 
 
 def summarise(comparison: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:

@@ -162,12 +162,14 @@ def rank_intervals(
     draws: int = DRAWS,
     seed: int = SEED,
     interval: float = INTERVAL,
+    first_row: int = 0,
 ) -> RankIntervals:
     """Monte Carlo rank intervals for ``values`` (data points × municipalities, NaN = missing).
 
     ``sd``: relative standard deviation of each value (``relative_sd``), same shape;
     ``orientation``: per data point "higher", "lower" or "parity" (anything else: no ranks);
-    ``parity``: per data point, the parity target (NaN where not parity)."""
+    ``parity``: per data point, the parity target (NaN where not parity); ``first_row``: the
+    position of the first row in a larger matrix (its draws are seeded by position)."""
     values = np.atleast_2d(np.asarray(values, dtype=float))
     sd = np.broadcast_to(np.asarray(sd, dtype=float), values.shape)
     points, municipalities = values.shape
@@ -187,7 +189,7 @@ def rank_intervals(
     for start in range(0, points, step):
         rows = slice(start, min(points, start + step))
         drawn = _drawn_merits(
-            values[rows], sd[rows], orientation[rows], parity[rows], draws, seed, start
+            values[rows], sd[rows], orientation[rows], parity[rows], draws, seed, first_row + start
         )  # (chunk, draws, municipalities)
         # Each municipality's ranks over the draws, sorted (small integers: a fast sort; a
         # missing value's rank is 0, masked below).
@@ -202,13 +204,43 @@ def rank_intervals(
     return RankIntervals(nominal, median, low, high, p_best, draws, seed, interval)
 
 
+def on_two_cores(
+    problems: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    draws: int = DRAWS,
+    seed: int = SEED,
+    interval: float = INTERVAL,
+) -> list[RankIntervals]:
+    """``rank_intervals`` for each (values, sd, orientation, parity), the first half of every
+    matrix's rows here and the second half in the run's worker process at the same time
+    (``workers.split``). Rows are seeded by position, so the result is the one call's."""
+    from asker_pipeline import workers
+
+    cuts = [(len(values) + 1) // 2 for values, *_ in problems]
+    halves = [
+        (*(np.asarray(a)[part] for a in problem), draws, seed, interval, part.start or 0)
+        for part_of in (lambda cut: slice(0, cut), lambda cut: slice(cut, None))
+        for problem, cut in zip(problems, cuts, strict=True)
+        for part in [part_of(cut)]
+    ]
+    done = workers.split(rank_intervals, halves)
+    first, second = done[: len(problems)], done[len(problems) :]
+    return [
+        RankIntervals(
+            *(np.vstack([getattr(a, f), getattr(b, f)]) for f in FIELDS), draws, seed, interval
+        )
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+FIELDS = ("nominal", "median", "low", "high", "p_best")
+
+
 def _drawn_merits(values, sd, orientation, parity, draws: int, seed: int, first: int):
     """Each value drawn ``draws`` times around itself, value × exp(σz − σ²/2), as merits. One
     generator per data point (seeded with its position), so the chunking never changes a result."""
-    out = np.empty((values.shape[0], draws, values.shape[1]), dtype=np.float32)  # ranks only
+    z = np.empty((values.shape[0], draws, values.shape[1]))
     for i in range(values.shape[0]):
-        z = np.random.default_rng([seed, first + i]).standard_normal((draws, values.shape[1]))
-        s = sd[i]
-        drawn = values[i] * np.exp(s * z - s * s / 2)
-        out[i] = merits(drawn[None], orientation[i : i + 1], parity[i : i + 1])[0]
-    return out
+        np.random.default_rng([seed, first + i]).standard_normal(out=z[i])
+    s = sd[:, None, :]
+    drawn = values[:, None, :] * np.exp(s * z - s * s / 2)
+    return merits(drawn, orientation, parity).astype(np.float32)  # ranks only: float32 is enough
