@@ -149,16 +149,10 @@ def _comparison(conn, code: str, peers: pd.DataFrame, peer_set: str) -> pd.DataF
         "WHERE peer_set = ? AND list_contains(?, municipality_code) ORDER BY ALL",
         [peer_set, codes],
     ).df()
-    wide = values.pivot_table(
-        index=["kpi_code", "data_point"], columns="municipality_code", values="value",
-        aggfunc="first",
-    ) if not values.empty else pd.DataFrame()
-    for peer in codes:
-        column = wide[peer] if peer in wide.columns else pd.Series(dtype=float)
-        mine[f"peer_{peer}"] = [
-            column.get((k, d)) for k, d in zip(mine["kpi_code"], mine["data_point"], strict=True)
-        ]
-    return mine
+    keys = ["kpi_code", "data_point"]
+    wide = values.pivot(index=keys, columns="municipality_code", values="value")
+    wide = wide.reindex(columns=codes).set_axis([f"peer_{c}" for c in codes], axis=1)
+    return mine.join(wide, on=keys)
 
 
 def _positions(conn, codes: list[str], default_set: str, kinds: dict[str, str]) -> pd.DataFrame:
