@@ -49,6 +49,7 @@ class BenchmarkData:
     zero_point: dict[str, object] | None = None  # the subject's frozen baseline, summarised
     subject_code: str = ""
     subject_name: str = ""
+    peer_set: str = "network"  # the default peer set: what ``peers`` is
     notes: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -284,4 +285,5 @@ def benchmark_data(
         else None,
         subject_code=history.subject_code,
         subject_name=history.name(history.subject_code),
+        peer_set=history.default_peer_set,
     )

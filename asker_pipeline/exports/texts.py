@@ -41,8 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "readme_title": "Les meg",
         "what_label": "Hva er dette?",
         "what": "Kommunens verdier for U4SSCs indikatorer for smarte og bærekraftige byer "
-        "(91 indikatorer, 112 datapunkter), målt mot mål og sammenlignet med {peers} i "
-        "Norwegian SDG Network of Excellence. Tallene i Oversikt gjelder dataåret {year}.",
+        "(91 indikatorer, 112 datapunkter), målt mot mål og sammenlignet med {peers} "
+        "({peer_set}). Tallene i Oversikt gjelder dataåret {year}.",
         "example_label": "Eksempeldata",
         "method_label": "Metode",
         "method": "Hver rapportert verdi måles mot et mål: høyere er bedre gir verdi / mål × 100, "
@@ -136,7 +136,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "what_label": "What is this?",
         "what": "The municipality's values for U4SSC's Key Performance Indicators for Smart "
         "Sustainable Cities (91 KPIs, 112 data points), scored against targets and compared with "
-        "{peers} in the Norwegian SDG Network of Excellence. The Overview shows data year {year}.",
+        "{peers} ({peer_set}). The Overview shows data year {year}.",
         "example_label": "Example data",
         "method_label": "Method",
         "method": "Every reported value is scored against a target: higher is better gives value / "

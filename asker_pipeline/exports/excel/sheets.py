@@ -349,7 +349,11 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
     peers = join_names(data.peer_names, language)
     safe_write(ws, 1, 1, t("readme_title")).font = TITLE_FONT
     rows = [
-        (t("what_label"), t("what", peers=peers, year=data.data_year or "–")),
+        (
+            t("what_label"),
+            t("what", peers=peers, year=data.data_year or "–",
+              peer_set=labels.label("peer_set", data.peer_set, language)),
+        ),
         (
             t("example_label"),
             t("example_notice", n=data.n_example, total=data.n_values)
