@@ -100,10 +100,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "factsheet_kpis": "Indikatorene",
         "factsheet_review": "til kontroll",
         "factsheet_rank": "Rang.",
-        "factsheet_national": "Landet",
+        "factsheet_national": "Land",
+        "factsheet_median": "Median",
         "factsheet_rank_note": "Rang.: plass i nettverket (1 = best), i parentes plassene i 90 av "
-        "100 omganger der tallene varierer innenfor sin usikkerhet · Landet: persentil blant alle "
-        "kommuner med et tall (100 = best)",
+        "100 omganger der tallene varierer innenfor sin usikkerhet · Median: i nettverket · Land: "
+        "persentil blant alle kommuner i landet med et tall (100 = best)",
         "factsheet_sources": "Kilder: kommunens regneark og åpne data fra SSB. Hele tabellen: "
         "benchmark-arbeidsboken og Parquet-filene i samme eksport.",
     },
@@ -196,10 +197,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "factsheet_kpis": "The indicators",
         "factsheet_review": "under review",
         "factsheet_rank": "Rank",
-        "factsheet_national": "Norway",
+        "factsheet_national": "Norw.",
+        "factsheet_median": "Median",
         "factsheet_rank_note": "Rank: in the network (1 = best), in brackets the ranks in 90 of 100 "
-        "rounds in which the figures vary within their uncertainty · Norway: percentile rank "
-        "among all municipalities with a figure (100 = best)",
+        "rounds in which the figures vary within their uncertainty · Median: of the network · "
+        "Norw.: percentile rank among all municipalities of Norway with a figure (100 = best)",
         "factsheet_sources": "Sources: the municipality's workbooks and open data from Statistics "
         "Norway. The whole table: the benchmark workbook and the Parquet files of this export.",
     },
