@@ -50,8 +50,10 @@ class Labels:
                 if match:
                     return labels[language].format(*match.groups())
         raise KeyError(
-            f"no {language} label for {kind} value {text!r}: add it to {LABELS_FILE}"
-            + (f" or {UNITS_FILE}" if kind == "unit" else "")
+            f"no {language} label for {kind} value {text!r}: add it to "
+            + {"unit": f"{LABELS_FILE} or {UNITS_FILE}", "peer_set": PEER_SETS_FILE}.get(
+                kind, LABELS_FILE
+            )
         )
 
     def column(self, column: Column, values: pd.Series, language: str = "nb") -> pd.Series:
