@@ -1,5 +1,7 @@
-"""Where the project's files live. Reference data ships with the code; inputs and outputs are
-configurable through resources (see ``resources.py``) so tests can point them at a temporary folder."""
+"""Where the project's files live by default. Reference data ships with the code (``ASSETS_DIR``;
+loaders read ``settings.assets_dir()``, which ``ASKER_ASSETS`` can point elsewhere); inputs and
+outputs are configurable through resources (see ``resources.py``) so tests can point them at a
+temporary folder."""
 
 from pathlib import Path
 

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-from asker_pipeline.paths import DEFAULT_EXPORTS, DEFAULT_WAREHOUSE, REPO_ROOT, SOURCES_DIR
+from asker_pipeline.paths import (
+    ASSETS_DIR,
+    DEFAULT_EXPORTS,
+    DEFAULT_WAREHOUSE,
+    REPO_ROOT,
+    SOURCES_DIR,
+)
 
 DEFAULTS: dict[str, str] = {
+    "ASKER_ASSETS": str(ASSETS_DIR),  # reference data: catalogue, targets, municipalities, labels
     "ASKER_WAREHOUSE": str(DEFAULT_WAREHOUSE),  # the published DuckDB file
     "ASKER_SOURCES": str(SOURCES_DIR),  # spreadsheets, open-data snapshots, source registry
     "ASKER_EXPORTS": str(DEFAULT_EXPORTS),  # the published export folder (a symlink)
     "DAGSTER_HOME": str(REPO_ROOT / "dagster_home"),  # run history and the one-run queue
 }
+
+
+def assets_dir() -> Path:
+    """The reference-data folder every loader reads (``ASKER_ASSETS``): the repository's
+    ``assets/`` unless the environment names another, so a test or a benchmark can run the
+    pipeline on a changed copy (another subject, one more partner) without touching the real one."""
+    return Path(os.environ.get("ASKER_ASSETS") or DEFAULTS["ASKER_ASSETS"])
 
 
 def apply_defaults() -> None:

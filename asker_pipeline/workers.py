@@ -8,8 +8,9 @@ GX, then the renderers, on the other core while the run loads workbooks and open
 validates in it, and the partner files are rendered half in it, half in the run's own process
 (``split``). The worker gets plain data and returns plain data (dicts, bytes, text); it never
 touches the warehouse. It is started with ``spawn``: a fresh interpreter, not a copy of a process
-that holds DuckDB's threads and open files. ``ASKER_WORKERS=0`` does everything in the calling
-process.
+that holds DuckDB's threads and open files. Every task carries the caller's ``ASKER_*`` settings
+(the reference folder, ``ASKER_ASSETS``, above all), so a worker started by an earlier run reads
+the same files as this one. ``ASKER_WORKERS=0`` does everything in the calling process.
 """
 
 from __future__ import annotations
@@ -124,10 +125,22 @@ def call(fn: Callable[..., T], *args: object) -> T:
     """``fn(*args)`` in the worker (``fn`` must be a module-level function), or here when
     workers are turned off."""
     worker = _started()
-    return fn(*args) if worker is None else worker.call(fn, args)
+    return fn(*args) if worker is None else worker.call(_each, (fn, [args], _settings()))[0]
 
 
-def _each(fn: Callable[..., T], argument_lists: list[tuple]) -> list[T]:
+def _settings() -> dict[str, str]:
+    """The calling process's ``ASKER_*`` settings, sent with every task."""
+    return {k: v for k, v in os.environ.items() if k.startswith("ASKER_")}
+
+
+def _each(
+    fn: Callable[..., T], argument_lists: list[tuple], settings: dict[str, str] | None = None
+) -> list[T]:
+    """``fn(*args)`` for each argument tuple; in the worker, under the caller's settings."""
+    if settings is not None:
+        for name in [k for k in os.environ if k.startswith("ASKER_") and k not in settings]:
+            del os.environ[name]
+        os.environ.update(settings)
     return [fn(*args) for args in argument_lists]
 
 
@@ -139,7 +152,7 @@ def split(fn: Callable[..., T], argument_lists: list[tuple]) -> list[T]:
         return _each(fn, argument_lists)
     half = (len(argument_lists) + 1) // 2
     with worker.busy:
-        worker.connection.send((_each, (fn, argument_lists[half:])))
+        worker.connection.send((_each, (fn, argument_lists[half:], _settings())))
         try:
             here = _each(fn, argument_lists[:half])
         finally:  # the worker's answer is always read, so the pipe is clean for the next task

@@ -1,9 +1,14 @@
 """Benchmark: the full build at national scale, side by side with the network of five.
 
-For each size, a temporary copy of the project (code, assets/, sources/, expectations/) is made;
-for the national size, N synthetic municipalities (codes 9001…) are added to it **as a data
-change** (rows in the copy's municipalities.csv, municipality_codes.csv and, as partners,
-peer_set_members.csv: never the real assets/) with one filled-in workbook each for 2019 and 2023.
+For each size, a temporary copy of the project (code, assets/, sources/, expectations/) is made.
+The reference data already holds every municipality of the country (357) and the example open
+data covers them all; for the national size, N of the municipalities outside the network
+(default all 352, in code order) get a generated workbook each for 2019 and 2023 in the copy's
+sources/, typed from the template with example values (labelled example data, as the bundled
+ones). They are municipalities of the country (in the peer set ``all``, with a national position
+on every data point), not partners: the network stays the five, so the partner files (workbooks,
+factsheets, templates) are the same ten, five and five, and their cost must not grow with the
+country.
 Then ``make run``'s entry point (``asker_pipeline.build.materialize_everything``: the workbook
 load over every partition, then ``build_all``) runs in a fresh process into a temporary
 warehouse, and the benchmark reports its wall time per step (from the Dagster event log), the
@@ -11,13 +16,12 @@ process's wall time and its peak resident memory.
 
 Goals (issue 13): 357 municipalities × 2 years in at most 10× the five-municipality run, peak RSS
 at most 1 GB. Exit status 1 when a goal is missed (printed either way).
-Usage: python benchmarks/national.py [--synthetic 352] [--keep DIR]
+Usage: python benchmarks/national.py [--others 352] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
@@ -31,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 COPIED = ("asker_pipeline", "assets", "sources", "expectations", "dagster_home")
-FIRST_CODE, YEARS = 9001, (2019, 2023)
+YEARS = (2019, 2023)
 GOAL_RATIO, GOAL_RSS_MB = 10.0, 1024.0
 
 
@@ -44,44 +48,6 @@ def project_copy(target: Path) -> Path:
     for stale in ("sources/opendata/.cache", "dagster_home/storage", "dagster_home/history"):
         shutil.rmtree(target / stale, ignore_errors=True)
     return target
-
-
-def _append(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        fields = next(csv.reader(handle))
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        csv.DictWriter(handle, fieldnames=fields, lineterminator="\n").writerows(rows)
-
-
-def add_synthetic(root: Path, count: int) -> list[str]:
-    """N synthetic partners as rows in the copy's reference tables (a data change, no code)."""
-    codes = [str(FIRST_CODE + i) for i in range(count)]
-    assets = root / "assets"
-    _append(
-        assets / "municipalities.csv",
-        [
-            {"code": c, "name": f"Syntetisk {c}", "name_official": f"Syntetisk {c}",
-             "name_ascii": f"Syntetisk {c}", "county_code": "99", "county": "Syntetisk",
-             "source": "benchmark (synthetic)"}
-            for c in codes
-        ],
-    )
-    _append(
-        assets / "municipality_codes.csv",
-        [
-            {"code": c, "name": f"Syntetisk {c}", "name_official": f"Syntetisk {c}",
-             "valid_from": "", "valid_to": "", "certainty": "", "source": "benchmark (synthetic)"}
-            for c in codes
-        ],
-    )
-    _append(
-        assets / "peer_set_members.csv",
-        [
-            {"peer_set": "network", "municipality_code": c, "note": "Synthetic (benchmark)."}
-            for c in codes
-        ],
-    )
-    return codes
 
 
 def _child(root: Path, env: dict[str, str], *args: str) -> tuple[float, dict]:
@@ -99,7 +65,7 @@ def _child(root: Path, env: dict[str, str], *args: str) -> tuple[float, dict]:
     return wall, json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(label: str, synthetic: int, keep: Path | None) -> dict:
+def measure(label: str, others: int, keep: Path | None) -> dict:
     base = Path(tempfile.mkdtemp(prefix="national-", dir=keep))
     root = project_copy(base / "project")
     env = {
@@ -113,9 +79,8 @@ def measure(label: str, synthetic: int, keep: Path | None) -> dict:
     )
     (base / "warehouse").mkdir()
     generated = 0
-    if synthetic:
-        add_synthetic(root, synthetic)
-        _, report = _child(root, env, "--child", "generate", str(synthetic))
+    if others:
+        _, report = _child(root, env, "--child", "generate", str(others))
         generated = report["workbooks"]
     wall, report = _child(root, env, "--child", "build")
     report.update(label=label, process_wall=wall, generated=generated)
@@ -128,22 +93,36 @@ def measure(label: str, synthetic: int, keep: Path | None) -> dict:
 
 
 def child_generate(count: int) -> dict:
+    """Example workbooks for the first ``count`` municipalities outside the network: one
+    template per year, its metadata and input cells emptied and typed again per municipality
+    (fast, and what the reader reads)."""
     from asker_pipeline.reference.catalogue import load_catalogue
+    from asker_pipeline.reference.municipalities import load_municipalities
     from asker_pipeline.spreadsheets.examples import example_entries
-    from asker_pipeline.spreadsheets.layout import METADATA_SHEET
-    from asker_pipeline.spreadsheets.template import build_workbook, fill_workbook, write_workbook
+    from asker_pipeline.spreadsheets.layout import COLUMNS, HEADER_ROW, KPI_SHEET, METADATA_SHEET
+    from asker_pipeline.spreadsheets.template import (
+        build_workbook,
+        fill_workbook,
+        workbook_file_name,
+        write_workbook,
+    )
 
-    catalogue = load_catalogue()
+    catalogue, history = load_catalogue(), load_municipalities()
+    codes = [c for c in history.current_codes if c not in history.network_codes][:count]
     folder = Path(os.environ["ASKER_SOURCES"]) / "spreadsheets"
     written = 0
     for year in YEARS:
-        book = build_workbook(catalogue, str(FIRST_CODE), "Syntetisk", year, example=True)
-        meta = book[METADATA_SHEET]
-        for i in range(count):
-            code = str(FIRST_CODE + i)
-            meta.cell(1, 2).value, meta.cell(2, 2).value = code, f"Syntetisk {code}"
+        book = build_workbook(catalogue, codes[0], history.name(codes[0]), year, example=True)
+        meta, sheet = book[METADATA_SHEET], book[KPI_SHEET]
+        inputs = [i for i, column in enumerate(COLUMNS, start=1) if column.editable]
+        for code in codes:
+            name = history.name(code)
+            meta.cell(1, 2).value, meta.cell(2, 2).value = code, name
+            for row in range(HEADER_ROW + 1, sheet.max_row + 1):
+                for column in inputs:
+                    sheet.cell(row, column).value = None
             fill_workbook(book, example_entries(catalogue, code, year))
-            write_workbook(book, folder / f"{code}_syntetisk_{year}.xlsx")
+            write_workbook(book, folder / workbook_file_name(code, name, year))
             written += 1
     return {"workbooks": written}
 
@@ -217,7 +196,10 @@ def report(small: dict, large: dict) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", type=int, default=352, help="synthetic partners to add")
+    parser.add_argument(
+        "--others", type=int, default=352,
+        help="municipalities outside the network that get example workbooks",
+    )
     parser.add_argument("--keep", type=Path, help="keep the copies and warehouses under DIR")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -227,8 +209,8 @@ def main() -> int:
         print(json.dumps(done))
         return 0
     small = measure("5 municipalities", 0, args.keep)
-    total = 5 + args.synthetic
-    large = measure(f"{total} municipalities", args.synthetic, args.keep)
+    total = 5 + args.others
+    large = measure(f"{total} municipalities", args.others, args.keep)
     print(f"workbooks: 10 vs {10 + large['generated']} (2019 and 2023 each)")
     return 0 if report(small, large) else 1
 

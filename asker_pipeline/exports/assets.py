@@ -88,7 +88,8 @@ FACTSHEETS = dg.AssetKey(["exports", "factsheets"])
             deps=[*MART_KEYS, tables.DATA_QUALITY_REPORT.asset_key],
             group_name=GROUP,
             kinds={"excel", "duckdb"},
-            description="A benchmark workbook for Asker and for each partner (exports/excel/), "
+            description="A benchmark workbook for the subject and for each partner, the network's "
+            "members only (exports/excel/), "
             "in bokmål and English: Oversikt (scores at a glance, band colours, network median, "
             "bar charts), Les meg (method, how to read a band, glossary), categories, KPIs, "
             "comparison with the peer set, data quality, not reported, sources. Printable (A4 "

@@ -1,8 +1,9 @@
 """What one municipality's partner files show (benchmark workbook and factsheet), read from the
 warehouse once and shared by both.
 
-Every query is limited to the municipality and its peer set, so the cost of one municipality's
-files does not grow with the number of municipalities in the warehouse."""
+Every query is limited to the municipality and its peer set (for the larger sets, its county and
+all of Norway: only its own and the subject's positions), so the cost of one municipality's files
+does not grow with the number of municipalities in the warehouse."""
 
 from __future__ import annotations
 
@@ -37,12 +38,18 @@ class BenchmarkData:
     overview: pd.DataFrame  # dimension and sub-dimension roll-ups at the data year + peer_median
     categories: pd.DataFrame  # category roll-ups at the data year + peer_median
     kpi_scores: pd.DataFrame  # every year, with `source` (file and cell, or provider and table)
-    comparison: pd.DataFrame  # peer_comparison rows of this municipality + peer_<code> values
+    comparison: pd.DataFrame  # its default-set peer_comparison rows + peer_<code> values
+    #: Positions in the other peer sets compared (county, all of Norway): this municipality's and
+    #: the subject's rows (peer_set, kind, kpi_code, data_point, municipality_code, rank, ...)
+    positions: pd.DataFrame
     not_reported: pd.DataFrame
     data_quality: pd.DataFrame | None
     sources: pd.DataFrame  # one row per source file or open-data table
     versions: dict[str, str]
     zero_point: dict[str, object] | None = None  # the subject's frozen baseline, summarised
+    subject_code: str = ""
+    subject_name: str = ""
+    peer_set: str = "network"  # the default peer set: what ``peers`` is
     notes: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -61,11 +68,17 @@ class BenchmarkData:
         return int(self.kpi_scores["is_example"].fillna(False).astype(bool).sum())
 
 
+#: What a position in a larger peer set shows (``positions``).
+POSITION_COLUMNS = [
+    "peer_set", "kind", "kpi_code", "data_point", "municipality_code", "n_compared", "rank",
+    "rank_low", "rank_high", "p_best", "percentile_rank",
+]
+
+
 def peer_codes(code: str) -> list[str]:
-    """The municipalities ``code`` is compared with, itself included, in network order.
-    Today every municipality of the network is in one peer set; issue 13 brings peer sets."""
-    network = load_municipalities().municipalities
-    return list(network["code"])
+    """The municipalities ``code`` is compared with, itself included, in network order: the
+    subject's default peer set, which is every network member's."""
+    return list(load_municipalities().municipalities["code"])
 
 
 def data_year(kpi_scores: pd.DataFrame) -> int | None:
@@ -125,28 +138,39 @@ def distinct_names(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _comparison(conn, code: str, peers: pd.DataFrame) -> pd.DataFrame:
+def _comparison(conn, code: str, peers: pd.DataFrame, peer_set: str) -> pd.DataFrame:
     codes = list(peers["code"])
     mine = conn.execute(
-        "SELECT * FROM marts.peer_comparison WHERE municipality_code = ? "
+        "SELECT * FROM marts.peer_comparison WHERE peer_set = ? AND municipality_code = ? "
         "ORDER BY kpi_code, data_point",
-        [code],
+        [peer_set, code],
     ).df()
     values = conn.execute(
         "SELECT kpi_code, data_point, municipality_code, value FROM marts.peer_comparison "
-        "WHERE list_contains(?, municipality_code) ORDER BY ALL",
-        [codes],
+        "WHERE peer_set = ? AND list_contains(?, municipality_code) ORDER BY ALL",
+        [peer_set, codes],
     ).df()
-    wide = values.pivot_table(
-        index=["kpi_code", "data_point"], columns="municipality_code", values="value",
-        aggfunc="first",
-    ) if not values.empty else pd.DataFrame()
-    for peer in codes:
-        column = wide[peer] if peer in wide.columns else pd.Series(dtype=float)
-        mine[f"peer_{peer}"] = [
-            column.get((k, d)) for k, d in zip(mine["kpi_code"], mine["data_point"], strict=True)
-        ]
-    return mine
+    keys = ["kpi_code", "data_point"]
+    wide = values.pivot(index=keys, columns="municipality_code", values="value")
+    wide = wide.reindex(columns=codes).set_axis([f"peer_{c}" for c in codes], axis=1)
+    return mine.join(wide, on=keys)
+
+
+def _positions(conn, codes: list[str], default_set: str, kinds: dict[str, str]) -> pd.DataFrame:
+    """Rows of ``codes`` in the peer sets other than the default one: a handful per data point,
+    whatever the size of the set."""
+    frame = conn.execute(
+        f"SELECT {', '.join(c for c in POSITION_COLUMNS if c != 'kind')} "
+        "FROM marts.peer_comparison WHERE peer_set <> ? AND list_contains(?, municipality_code) "
+        "ORDER BY kpi_code, data_point, municipality_code",
+        [default_set, codes],
+    ).df()
+    frame = frame.assign(kind=frame["peer_set"].map(kinds))
+    # smaller sets first: lists, the county, all of Norway
+    frame["_o"] = frame["kind"].map({"list": 0, "county": 1, "all": 2})
+    return frame.sort_values(["_o", "peer_set", "kpi_code", "data_point"], kind="stable")[
+        POSITION_COLUMNS
+    ].reset_index(drop=True)
 
 
 def _kpi_scores(conn, code: str) -> pd.DataFrame:
@@ -222,10 +246,13 @@ def benchmark_data(
     conn: duckdb.DuckDBPyConnection, code: str, versions: dict[str, str]
 ) -> BenchmarkData:
     """Everything one municipality's workbook and factsheet show."""
-    network = load_municipalities().municipalities
+    history = load_municipalities()
+    network = history.municipalities
     me = network[network["code"] == code].iloc[0]
     is_subject = me["role"] == "subject"
     codes = peer_codes(code)
+    definitions = history.peer_set_definitions
+    kinds = dict(zip(definitions["peer_set"], definitions["kind"], strict=True))
     peers = network.loc[network["code"].isin(codes), ["code", "name"]].reset_index(drop=True)
     kpi = _kpi_scores(conn, code)
     year = data_year(kpi)
@@ -245,7 +272,10 @@ def benchmark_data(
         overview=_rollups(conn, codes, year, OVERVIEW_LEVELS, code),
         categories=distinct_names(_rollups(conn, codes, year, ("category",), code)),
         kpi_scores=kpi,
-        comparison=_comparison(conn, code, peers),
+        comparison=_comparison(conn, code, peers, history.default_peer_set),
+        positions=_positions(
+            conn, sorted({code, history.subject_code}), history.default_peer_set, kinds
+        ),
         not_reported=_not_reported(conn, code, bool(is_subject)),
         data_quality=quality,
         sources=_sources(kpi),
@@ -253,4 +283,7 @@ def benchmark_data(
         zero_point=_zero_point(conn, versions.get("baseline_release_id", ""))
         if is_subject
         else None,
+        subject_code=history.subject_code,
+        subject_name=history.name(history.subject_code),
+        peer_set=history.default_peer_set,
     )

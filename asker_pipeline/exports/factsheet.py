@@ -2,8 +2,9 @@
 and SVG, nothing loaded from the network), printable from a browser on one A4 page, in bokmål.
 
 Dimension and sub-dimension scores (a chart from ``scoring/charts.py``, the same code as the
-zero-point asset page), then every KPI data point with its value, target, band colour and the
-network median, grouped by dimension. Values under review are marked (when the scores carry
+zero-point asset page), then every KPI data point with its value, target, band colour, the
+network median, the rank in the network with its 90 % interval ("2 (1–4)") and, where national
+data exist, the percentile among all municipalities with a value, grouped by dimension. Values under review are marked (when the scores carry
 ``under_review``) and example data is labelled. Rendered with Jinja2 (autoescaped) from
 ``templates/factsheet.html.j2``; labels come from the schema and ``assets/value_labels.csv``."""
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from asker_pipeline.exports.benchmark import BenchmarkData
 from asker_pipeline.exports.excel.sheets import number_text
-from asker_pipeline.exports.texts import TEXTS, join_names
+from asker_pipeline.exports.texts import TEXTS, join_names, rank_text
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.scoring import charts
@@ -59,14 +60,22 @@ def kpi_rows(data: BenchmarkData, points: pd.DataFrame, language: str = "nb") ->
     by_year = {(r["kpi_code"], r["data_point"], r["year"]): r for r in data.kpi_scores.to_dict("records")}
     latest = {(k, d): r for (k, d, _), r in sorted(by_year.items(), key=lambda i: i[0][2])}
     compared = {(r["kpi_code"], r["data_point"]): r for r in data.comparison.to_dict("records")}
+    national = data.positions[
+        (data.positions["kind"] == "all") & (data.positions["municipality_code"] == data.code)
+    ]
+    percentile = dict(
+        zip(zip(national["kpi_code"], national["data_point"], strict=True),
+            national["percentile_rank"], strict=True)
+    )
     rows = []
     for point in points.sort_values(["kpi_code", "data_point"]).to_dict("records"):
         key = (point["kpi_code"], point["data_point"])
-        median, score = None, None
+        median, score, ranked = None, None, None
         mine = compared.get(key)
         if mine is not None and not _missing(mine["value"]):
             median = mine["peer_median"]
             score = by_year.get((*key, mine["year"]))
+            ranked = rank_text(mine["rank"], mine["rank_low"], mine["rank_high"], None, language)
         if score is None:
             score = latest.get(key)
         review = score is not None and not _missing(score.get("under_review")) and bool(
@@ -84,6 +93,8 @@ def kpi_rows(data: BenchmarkData, points: pd.DataFrame, language: str = "nb") ->
                 "percent": "" if score is None else _number(score["percent_of_target"], language),
                 "band": None if score is None else charts.band_points(score["band_label"]),
                 "median": _number(median, language),
+                "rank": ranked or "",
+                "national": "" if _missing(percentile.get(key)) else f"{percentile[key]:.0f}",
                 "example": score is not None and bool(score["is_example"]),
                 "review": review,
                 "reported": score is not None,
@@ -134,6 +145,7 @@ def factsheet_html(data: BenchmarkData, points: pd.DataFrame, language: str = "n
         "kpi_code", "value", "year", "target", "percent_of_target", "peer_median", "band_label",
         "level", "percent",
     )}
+    header.update(rank=texts["factsheet_rank"], national=texts["factsheet_national"])
     release = data.versions.get("baseline_release_id", "") or "–"
     return _environment().get_template(TEMPLATE).render(
         language=language,

@@ -7,6 +7,8 @@ with ``str.format``."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         # sheet names (Excel: at most 31 characters)
@@ -39,8 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "readme_title": "Les meg",
         "what_label": "Hva er dette?",
         "what": "Kommunens verdier for U4SSCs indikatorer for smarte og bærekraftige byer "
-        "(91 indikatorer, 112 datapunkter), målt mot mål og sammenlignet med {peers} i "
-        "Norwegian SDG Network of Excellence. Tallene i Oversikt gjelder dataåret {year}.",
+        "(91 indikatorer, 112 datapunkter), målt mot mål og sammenlignet med {peers} "
+        "({peer_set}). Tallene i Oversikt gjelder dataåret {year}.",
         "example_label": "Eksempeldata",
         "method_label": "Metode",
         "method": "Hver rapportert verdi måles mot et mål: høyere er bedre gir verdi / mål × 100, "
@@ -57,6 +59,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "(vist i årsmerknaden). Rangering 1 = best; like verdier deler plass. Medianen er "
         "medianen for de andre kommunene. Forsprang på medianen er positivt når kommunen er "
         "bedre, uansett om høyere eller lavere er bedre. Persentil 100 = bedre enn alle.",
+        "intervals_label": "Rangering med usikkerhet",
+        "intervals": "«Rangering 2 (1–4) av 5» betyr at kommunen er nummer 2 av de 5 som "
+        "sammenlignes, med tallene slik de er rapportert. Men hvert tall er usikkert, og mer jo "
+        "svakere datakvaliteten er: et personlig anslag mer enn en telling i et register. Vi har "
+        "latt alle tallene variere innenfor sin usikkerhet 1 000 ganger og rangert kommunene på "
+        "nytt hver gang. I 90 av 100 omganger havnet kommunen mellom plass 1 og 4: det er "
+        "intervallet i parentes. Et bredt intervall betyr at tallene ikke skiller kommunene "
+        "sikkert; står det bare «2 av 5», fikk kommunen samme plass hver gang. «Sannsynlighet for "
+        "å være best» er andelen av omgangene der kommunen var nummer 1. Usikkerheten følger "
+        "datakvalitetsnivået kommunen oppga for tallet, fra {low} % for nøyaktige målinger til "
+        "{high} % for ukjent metode ({default} % når nivået ikke er oppgitt); tall fra SSB regnes "
+        "som nøyaktige målinger.",
+        "national_label": "Fylket og hele landet",
+        "national": "Der minst halvparten av kommunene i fylket eller landet har et tall (i dag "
+        "tallene fra SSBs åpne data), viser Sammenligning også plasseringen der: «Hele landet: "
+        "persentil 85» betyr at kommunen er bedre enn 85 % av de andre kommunene i landet som har "
+        "et tall for samme år. Bare kommunens egen plassering vises (og hovedkommunens), ikke en "
+        "kolonne per kommune.",
+        "position_rank": "{set}: rangering (90 %)",
+        "position_percentile": "{set}: persentil",
+        "subject_percentile": "{set}: persentil for {name}",
+        "rank_of": "{rank} ({low}–{high}) av {n}",
+        "rank_certain": "{rank} av {n}",
         "year_label": "Dataår",
         "year_rule": "Oversikten viser {year}: det siste året der kommunen har minst halvparten "
         "så mange scorede verdier som i sitt beste år. KPI-er viser alle år.",
@@ -74,6 +99,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "factsheet_dimensions": "Dimensjoner",
         "factsheet_kpis": "Indikatorene",
         "factsheet_review": "til kontroll",
+        "factsheet_rank": "Rang.",
+        "factsheet_national": "Land",
+        "factsheet_median": "Median",
+        "factsheet_rank_note": "Rang.: plass i nettverket (1 = best), i parentes plassene i 90 av "
+        "100 omganger der tallene varierer innenfor sin usikkerhet · Median: i nettverket · Land: "
+        "persentil blant alle kommuner i landet med et tall (100 = best)",
         "factsheet_sources": "Kilder: kommunens regneark og åpne data fra SSB. Hele tabellen: "
         "benchmark-arbeidsboken og Parquet-filene i samme eksport.",
     },
@@ -106,7 +137,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "what_label": "What is this?",
         "what": "The municipality's values for U4SSC's Key Performance Indicators for Smart "
         "Sustainable Cities (91 KPIs, 112 data points), scored against targets and compared with "
-        "{peers} in the Norwegian SDG Network of Excellence. The Overview shows data year {year}.",
+        "{peers} ({peer_set}). The Overview shows data year {year}.",
         "example_label": "Example data",
         "method_label": "Method",
         "method": "Every reported value is scored against a target: higher is better gives value / "
@@ -124,6 +155,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "year (shown in the year note). Rank 1 = best; ties share a rank. The median is the "
         "median of the other municipalities. The lead over the median is positive when the "
         "municipality is better, whichever way is better. Percentile rank 100 = better than all.",
+        "intervals_label": "Rank and its uncertainty",
+        "intervals": "'Rank 2 (1–4) of 5' means the municipality is number 2 of the 5 compared, "
+        "with the figures as reported. But every figure is uncertain, the more so the weaker its "
+        "data quality: a personal estimate more than a register count. We let every figure vary "
+        "within its uncertainty 1,000 times and ranked the municipalities again each time. In 90 "
+        "of 100 rounds the municipality came between 1st and 4th: that is the interval in "
+        "brackets. A wide interval means the figures do not tell the municipalities apart with "
+        "certainty; plain '2 of 5' means it came 2nd every time. 'Probability of being best' is "
+        "the share of the rounds in which it was number 1. The uncertainty follows the data-quality "
+        "level the municipality gave for the figure, from {low} % for accurate measurements to "
+        "{high} % for an unknown methodology ({default} % when no level is given); Statistics "
+        "Norway's figures count as accurate measurements.",
+        "national_label": "County and all of Norway",
+        "national": "Where at least half of the municipalities of the county or the country have a "
+        "figure (today Statistics Norway's open data), the Comparison also shows the position "
+        "there: 'All of Norway: percentile rank 85' means the municipality is better than 85 % "
+        "of the other municipalities in the country with a figure for the same year. Only the "
+        "municipality's own position is shown (and the subject's), never a column per "
+        "municipality.",
+        "position_rank": "{set}: rank (90 %)",
+        "position_percentile": "{set}: percentile rank",
+        "subject_percentile": "{set}: percentile rank of {name}",
+        "rank_of": "{rank} ({low}–{high}) of {n}",
+        "rank_certain": "{rank} of {n}",
         "year_label": "Data year",
         "year_rule": "The Overview shows {year}: the latest year in which the municipality has at "
         "least half as many scored values as in its best year. KPIs shows every year.",
@@ -141,6 +196,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "factsheet_dimensions": "Dimensions",
         "factsheet_kpis": "The indicators",
         "factsheet_review": "under review",
+        "factsheet_rank": "Rank",
+        "factsheet_national": "Norw.",
+        "factsheet_median": "Median",
+        "factsheet_rank_note": "Rank: in the network (1 = best), in brackets the ranks in 90 of 100 "
+        "rounds in which the figures vary within their uncertainty · Median: of the network · "
+        "Norw.: percentile rank among all municipalities of Norway with a figure (100 = best)",
         "factsheet_sources": "Sources: the municipality's workbooks and open data from Statistics "
         "Norway. The whole table: the benchmark workbook and the Parquet files of this export.",
     },
@@ -149,6 +210,22 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def text(language: str, key: str, **values: object) -> str:
     return TEXTS[language][key].format(**values)
+
+
+def rank_text(rank: object, low: object, high: object, n: object, language: str) -> str | None:
+    """A rank with its 90 % interval as the partner files write it: "2 (1–4) av 5", or "2 av 5"
+    when every draw gave the same rank; without ``n`` (the factsheet) "2 (1–4)" or "2". None
+    without a rank (a value under review)."""
+    missing = lambda x: x is None or pd.isna(x)  # noqa: E731
+    if missing(rank):
+        return None
+    certain = missing(low) or missing(high) or low == high == rank
+    if missing(n):
+        return f"{int(rank)}" if certain else f"{int(rank)} ({int(low)}–{int(high)})"
+    numbers = {"rank": int(rank), "n": int(n)}
+    if certain:
+        return text(language, "rank_certain", **numbers)
+    return text(language, "rank_of", low=int(low), high=int(high), **numbers)
 
 
 def join_names(names: list[str], language: str) -> str:

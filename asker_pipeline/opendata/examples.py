@@ -36,19 +36,20 @@ from asker_pipeline.opendata.registry import (
     load_registry,
 )
 from asker_pipeline.opendata.snapshots import EXAMPLE_LABEL, with_provenance, write_snapshot
-from asker_pipeline.paths import ASSETS_DIR, SOURCES_DIR
+from asker_pipeline.paths import SOURCES_DIR
 from asker_pipeline.reference.catalogue import read_csv
 from asker_pipeline.reference.municipalities import (
     MunicipalityHistory,
     UnknownMunicipalityCode,
     load_municipalities,
 )
+from asker_pipeline.settings import assets_dir
 
-POPULATION_FILE = ASSETS_DIR / "example_population.csv"
+POPULATION_FILE = "example_population.csv"  # in the reference folder (ASKER_ASSETS)
 
 
-def _read_population(path: Path = POPULATION_FILE) -> dict[int, dict[str, int]]:
-    table = read_csv(path)
+def _read_population(path: Path | None = None) -> dict[int, dict[str, int]]:
+    table = read_csv(path or assets_dir() / POPULATION_FILE)
     population: dict[int, dict[str, int]] = {}
     for code, year, inhabitants in table[["code", "year", "inhabitants"]].itertuples(index=False):
         population.setdefault(int(year), {})[code] = int(inhabitants)

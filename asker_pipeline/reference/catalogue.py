@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.codes import CodeNormaliser, compact
+from asker_pipeline.settings import assets_dir
 
 DIRECTIONS = ("higher", "lower", "none")
 KPI_TYPES = ("core", "advanced")
@@ -38,7 +38,8 @@ def files_sha256(directory: Path, names: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def reference_version(kind: str, directory: Path = ASSETS_DIR) -> str:
+def reference_version(kind: str, directory: Path | None = None) -> str:
+    directory = directory or assets_dir()
     return str(yaml.safe_load((directory / "versions.yaml").read_text(encoding="utf-8"))[kind])
 
 
@@ -80,7 +81,8 @@ def cached_by_files(names: tuple[str, ...]):
     """Memoise a loader of reference files per process until one of the files changes.
 
     Every asset and check asks for the catalogue and the municipality history; reading and
-    validating them each time cost about a second per run."""
+    validating them each time cost about a second per run. Without a directory, the one
+    ``ASKER_ASSETS`` names (``settings.assets_dir()``), read at each call."""
 
     def decorate(load):
         @lru_cache(maxsize=4)
@@ -88,8 +90,8 @@ def cached_by_files(names: tuple[str, ...]):
             return load(directory)
 
         @wraps(load)
-        def loader(directory: Path = ASSETS_DIR):
-            directory = Path(directory)
+        def loader(directory: Path | None = None):
+            directory = Path(directory) if directory else assets_dir()
             stamp = tuple(
                 (directory / name).stat().st_mtime_ns for name in (*names, "versions.yaml")
             )
@@ -101,7 +103,7 @@ def cached_by_files(names: tuple[str, ...]):
 
 
 @cached_by_files(FILES)
-def load_catalogue(directory: Path = ASSETS_DIR) -> Catalogue:
+def load_catalogue(directory: Path | None = None) -> Catalogue:
     """The validated catalogue (read once per process, again when a file changes)."""
     kpis = read_csv(directory / "kpi_catalogue.csv")
     points = read_csv(directory / "kpi_data_points.csv")

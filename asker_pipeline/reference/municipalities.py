@@ -23,7 +23,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.catalogue import (
     CatalogueError,
     cached_by_files,
@@ -360,7 +359,7 @@ def validate(register, codes, changes, definitions, lists, subject, default_set)
 
 
 @cached_by_files(FILES)
-def load_municipalities(directory: Path = ASSETS_DIR) -> MunicipalityHistory:
+def load_municipalities(directory: Path | None = None) -> MunicipalityHistory:
     """The validated history (read once per process, again when a file changes)."""
     register = read_csv(directory / "municipalities.csv")
     codes = read_csv(directory / "municipality_codes.csv")

@@ -423,8 +423,11 @@ TARGET_CERTAINTY = _col(
     "eller beregnet fra eksempeldata.", values="target_certainty",
 )
 PEER_SET = _col(
-    "peer_set", "VARCHAR", "For a top-performers target: the municipalities it was computed on, "
-    "and how many reported.",
+    "peer_set", "VARCHAR", "The peer set: which municipalities are compared with which "
+    "(assets/peer_sets.csv): the network, a county, all of Norway, a list.",
+    "Sammenligningsgruppe", "Peer set",
+    "Hvilke kommuner som sammenlignes: nettverket, et fylke, hele landet eller en egen liste.",
+    values="peer_set",
 )
 PEER_YEAR = _col("peer_year", "INTEGER", "For a top-performers target: the year it was computed "
                  "for.")
@@ -588,6 +591,40 @@ RANK = _col(
     "share the best rank.",
     "Rangering", "Rank", "Plassering blant kommunene som sammenlignes, 1 = best; like verdier deler "
     "beste plass.",
+)
+RANK_MEDIAN = _col(
+    "rank_median", "DOUBLE", "Median rank over 1 000 Monte Carlo draws of every value of the peer "
+    "set around itself, with the uncertainty of its data-quality level (assets/RANK_INTERVALS.md).",
+    "Rangering, median", "Median rank",
+    "Midterste plassering når alle verdiene i gruppen trekkes 1 000 ganger innenfor sin "
+    "usikkerhet (etter datakvalitetsnivå).",
+)
+RANK_LOW = _col(
+    "rank_low", "INTEGER", "Best end of the 90 % rank interval: the 5th percentile of the ranks "
+    "over the draws.",
+    "Rangering, beste (90 %)", "Rank, best (90 %)",
+    "Beste ende av 90 %-intervallet: i 95 av 100 trekninger var plasseringen denne eller dårligere.",
+)
+RANK_HIGH = _col(
+    "rank_high", "INTEGER", "Worst end of the 90 % rank interval: the 95th percentile of the ranks "
+    "over the draws.",
+    "Rangering, dårligste (90 %)", "Rank, worst (90 %)",
+    "Dårligste ende av 90 %-intervallet: i 95 av 100 trekninger var plasseringen denne eller bedre.",
+)
+P_BEST = _col(
+    "p_best", "DOUBLE", "Probability of being best in the peer set: the share of the draws in which "
+    "the municipality ranks first, 0-1.",
+    "Sannsynlighet for å være best", "Probability of being best",
+    "Andelen av trekningene der kommunen er best i gruppen, 0–1.",
+)
+RANK_INTERVAL = _col(
+    "rank_interval", "VARCHAR", "The rank with its 90 % interval and the number compared, as the "
+    "partner files show it: '2 (1–4) av 5'. Not stored: written from rank, rank_low, rank_high and "
+    "n_compared.",
+    "Rangering (90 %-intervall)", "Rank (90 % interval)",
+    "Plassering med 90 %-intervall og antall sammenlignet: «2 (1–4) av 5» betyr plass 2 av 5; når "
+    "verdiene trekkes innenfor sin usikkerhet, havner kommunen på plass 1 til 4 i 90 av 100 "
+    "trekninger.",
 )
 PEER_MEDIAN = _col(
     "peer_median", "DOUBLE", "Median of the compared municipalities' values.",

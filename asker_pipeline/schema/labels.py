@@ -1,7 +1,7 @@
 """Norwegian and English labels for coded values: directions, KPI types, bands, statuses, ...
 
 One table, ``assets/value_labels.csv`` (kind, key, label_nb, label_en); units keep theirs in
-``assets/units.csv``. A column declares which list its values come from (``Column.values``), so
+``assets/units.csv`` and peer sets in ``assets/peer_sets.csv`` (kind ``peer_set``). A column declares which list its values come from (``Column.values``), so
 exported files translate every coded column the same way and nothing is labelled in code.
 
 A key may hold ``{}`` placeholders for generated text ("nearest year: {}"): what fills them is
@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.schema.core import Column
+from asker_pipeline.settings import assets_dir
 
-LABELS_FILE = ASSETS_DIR / "value_labels.csv"
-UNITS_FILE = ASSETS_DIR / "units.csv"
+LABELS_FILE, UNITS_FILE, PEER_SETS_FILE = "value_labels.csv", "units.csv", "peer_sets.csv"
 LANGUAGES = ("nb", "en")
 UNIT_LISTS = ("unit", "column_unit")  # units.csv first, then the units only columns have
 
@@ -51,8 +50,10 @@ class Labels:
                 if match:
                     return labels[language].format(*match.groups())
         raise KeyError(
-            f"no {language} label for {kind} value {text!r}: add it to {LABELS_FILE.name}"
-            + (f" or {UNITS_FILE.name}" if kind == "unit" else "")
+            f"no {language} label for {kind} value {text!r}: add it to "
+            + {"unit": f"{LABELS_FILE} or {UNITS_FILE}", "peer_set": PEER_SETS_FILE}.get(
+                kind, LABELS_FILE
+            )
         )
 
     def column(self, column: Column, values: pd.Series, language: str = "nb") -> pd.Series:
@@ -69,20 +70,25 @@ def _pattern(key: str) -> re.Pattern[str]:
     return re.compile("(.+?)".join(re.escape(part) for part in key.split("{}")))
 
 
-def read_labels(labels_file: Path = LABELS_FILE, units_file: Path = UNITS_FILE) -> Labels:
-    table = pd.read_csv(labels_file, dtype=str, keep_default_na=False)
-    units = pd.read_csv(units_file, dtype=str, keep_default_na=False)
+def read_labels(directory: Path) -> Labels:
+    """Every label in the reference folder ``directory``."""
+    read = lambda name: pd.read_csv(directory / name, dtype=str, keep_default_na=False)  # noqa: E731
+    table, units, peer_sets = read(LABELS_FILE), read(UNITS_FILE), read(PEER_SETS_FILE)
     rows = [
         *table[["kind", "key", "label_nb", "label_en"]].itertuples(index=False),
         *(("unit", u, nb, en) for u, nb, en in units[["unit", "label_nb", "label_en"]].values),
+        *(
+            ("peer_set", s, nb, en)
+            for s, nb, en in peer_sets[["peer_set", "label_nb", "label_en"]].values
+        ),
     ]
     exact: dict[tuple[str, str], dict[str, str]] = {}
     patterns: dict[str, list] = {}
     for kind, key, nb, en in rows:
         if not (nb and en):
-            raise ValueError(f"{labels_file.name}: {kind} {key!r} needs label_nb and label_en")
+            raise ValueError(f"{LABELS_FILE}: {kind} {key!r} needs label_nb and label_en")
         if (kind, key) in exact:
-            raise ValueError(f"{labels_file.name}: {kind} {key!r} is labelled twice")
+            raise ValueError(f"{LABELS_FILE}: {kind} {key!r} is labelled twice")
         labels = {"nb": nb, "en": en}
         if "{}" in key:
             patterns.setdefault(kind, []).append((_pattern(key), labels))
@@ -90,6 +96,11 @@ def read_labels(labels_file: Path = LABELS_FILE, units_file: Path = UNITS_FILE) 
     return Labels(exact, patterns)
 
 
-@lru_cache(maxsize=1)
 def load_labels() -> Labels:
-    return read_labels()
+    """The labels of the reference folder in use (``ASKER_ASSETS``), read once per folder."""
+    return _labels_in(assets_dir())
+
+
+@lru_cache(maxsize=4)
+def _labels_in(directory: Path) -> Labels:
+    return read_labels(directory)

@@ -122,7 +122,12 @@ TARGETS = Table(
         c.HAS_TARGET, c.TARGET_SOURCE,
         c.CERTAINTY.but(description="How sure the target's number is: read in the source, "
                         "recalled (check it), computed, or computed from example data."),
-        c.PEER_SET, c.PEER_YEAR, c.RATIONALE,
+        c.PEER_SET.but(
+            description="For a top-performers target: the municipalities it was computed on, and "
+            "how many reported.",
+            values=None,
+        ),
+        c.PEER_YEAR, c.RATIONALE,
     ),
 )
 
@@ -351,26 +356,29 @@ BASELINE_PROGRESS = Table(
 )
 PEER_COMPARISON = Table(
     "marts.peer_comparison",
-    "Asker and the four partners per KPI data point: the values (same unit; reference year or "
-    "nearest, year shown), direction-aware rank with ties and percentile rank, lead over the peer "
-    "median (positive = better), 0-100 min-max position, leads/lags. A value under review is "
-    "shown, marked, and left out of the median, ranks and positions (config "
-    "include_under_review counts it).",
+    "Per peer set (the subject's network, its county, all of Norway, any list it is in) and KPI data "
+    "point, every member with a value (same unit; reference year or nearest, year shown): "
+    "direction-aware rank with ties, its 90 % interval and probability of being best (Monte Carlo "
+    "over the data-quality levels), percentile rank (in `all`: the national position), lead over "
+    "the peer median (positive = better), 0-100 min-max position, leads/lags. Counties and all of "
+    "Norway only where at least half their municipalities have a value. A value under review is "
+    "shown, marked, and left out of every figure (config include_under_review counts it).",
     (
-        c.KPI_CODE, c.DATA_POINT, c.CATEGORY_NODE, c.DIMENSION_CODE, *DATA_POINT_NAMES, c.UNIT,
-        c.DIRECTION, c.REFERENCE_YEAR, c.MUNICIPALITY_CODE, c.MUNICIPALITY_NAME, c.IS_SUBJECT,
-        c.VALUE, c.YEAR, c.YEAR_NOTE, c.N_COMPARED, c.RANK, c.PERCENTILE_RANK, c.PEER_MEDIAN,
-        c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING, *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE,
-        *PROVENANCE,
+        c.PEER_SET.but(nullable=False), c.KPI_CODE, c.DATA_POINT, c.CATEGORY_NODE,
+        c.DIMENSION_CODE, *DATA_POINT_NAMES, c.UNIT, c.DIRECTION, c.REFERENCE_YEAR,
+        c.MUNICIPALITY_CODE, c.MUNICIPALITY_NAME, c.IS_SUBJECT, c.VALUE, c.YEAR, c.YEAR_NOTE,
+        c.N_COMPARED, c.RANK, c.RANK_MEDIAN, c.RANK_LOW, c.RANK_HIGH, c.P_BEST,
+        c.PERCENTILE_RANK, c.PEER_MEDIAN, c.LEAD_OVER_PEER_MEDIAN, c.POSITION, c.STANDING,
+        *REVIEW, *AREA, c.SOURCE_REF, c.IS_EXAMPLE, *PROVENANCE,
     ),
     exported=True,
 )
 PEER_SUMMARY = Table(
     "marts.peer_summary",
-    "Per category and dimension and municipality: data points compared, how often it leads or "
-    "lags the peer median, mean percentile rank and mean position (0-100, 100 = best).",
+    "Per peer set, category and dimension and municipality: data points compared, how often it "
+    "leads or lags the peer median, mean percentile rank and mean position (0-100, 100 = best).",
     (
-        c.LEVEL, c.NODE_CODE, c.NODE_NAME_EN, c.NODE_NAME_NB, c.MUNICIPALITY_CODE,
+        c.PEER_SET.but(nullable=False), c.LEVEL, c.NODE_CODE, c.NODE_NAME_EN, c.NODE_NAME_NB, c.MUNICIPALITY_CODE,
         c.MUNICIPALITY_NAME, c.N_COMPARED, c.N_LEADS, c.N_LAGS, c.N_LEVEL, c.MEAN_PERCENTILE_RANK,
         c.MEAN_POSITION,
     ),

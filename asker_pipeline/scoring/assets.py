@@ -33,8 +33,8 @@ def selected_values(conn) -> pd.DataFrame:
     """The values scores use: ``is_selected`` rows of staging.kpi_values (all statuses), each
     marked ``under_review`` with its ``review_reason`` (``quality/review.py``)."""
     values = conn.execute(
-        "SELECT municipality_code, year, kpi_code, data_point, value, unit, status, source_ref, "
-        "is_example, note, area_code, former_area "
+        "SELECT municipality_code, year, kpi_code, data_point, value, unit, status, source_kind, "
+        "source_ref, data_quality, is_example, note, area_code, former_area "
         "FROM staging.kpi_values WHERE is_selected ORDER BY municipality_code, year, kpi_code, "
         "data_point"
     ).df()
@@ -332,14 +332,15 @@ class ComparisonConfig(dg.Config):
     can_subset=False,
 )
 def peer_comparison(config: ComparisonConfig, warehouse: Warehouse):
-    """Each municipality of the network against the others, per data point and per category."""
+    """Each municipality against the others of every peer set the subject is in (the network,
+    its county, all of Norway), per data point and per category, with rank intervals."""
     _, _, points, versions = _inputs()
-    network = load_municipalities().municipalities
+    history = load_municipalities()
     with warehouse.get_connection() as conn:
-        frame = comparison.compare(
+        frame = comparison.compare_peer_sets(
             selected_values(conn),
             points,
-            network,
+            history,
             versions,
             config.year or None,
             config.max_year_distance,
@@ -347,9 +348,17 @@ def peer_comparison(config: ComparisonConfig, warehouse: Warehouse):
         )
         replace_table(conn, tables.PEER_COMPARISON, frame)
         replace_table(conn, tables.PEER_SUMMARY, comparison.summarise(frame, points))
+        per_set = frame.assign(point=frame["kpi_code"] + " " + frame["data_point"]).groupby(
+            "peer_set", sort=False
+        ).agg(
+            data_points=("point", "nunique"),
+            municipalities=("municipality_code", "nunique"),
+            rows=("point", "size"),
+        )
         review_meta = {
             "include_under_review": config.include_under_review,
             "n_under_review": int(frame["under_review"].sum()),
+            "peer_sets": dg.MetadataValue.md(markdown_table(per_set.reset_index())),
         }
         for table in (tables.PEER_COMPARISON, tables.PEER_SUMMARY):
             yield dg.MaterializeResult(

@@ -1,54 +1,157 @@
-"""Peer comparison: each municipality of the network against the others, per KPI data point.
+"""Peer comparison: each municipality against the others of a peer set, per KPI data point.
+
+A peer set is data (``assets/peer_sets.csv``): the network (the subject's default set), a county,
+all of Norway, any list. ``compare_peer_sets`` compares the default set and every other set the
+subject is in (its county, all of Norway); ``compare`` does one set, vectorised over every data point and
+municipality at once (a data point × municipality matrix), so all of Norway costs about as much
+as five.
 
 Only comparable values are compared: the data point's catalogue unit, and the reference year or
-the nearest year (shown). Every figure is direction-aware, so "better" means the same everywhere:
-higher is better, lower is better, or - for a parity target such as gender income equity - closer
-to parity from either side. Ranks are 1 = best with ties sharing the best rank ("1, 2, 2, 4");
-the peer median is the median of the *other* municipalities' values; ``lead_over_peer_median`` is
-positive when the value is better than that median; the 0-100 position is min-max within the
-network, 100 = best; the percentile rank is the share of the others a value beats (ties count
-half), 0-100, comparable across peer counts; leads/lags compares with the peer median.
+the nearest year (shown). Which data points are compared, and at which reference year, is decided
+once, by the subject and its default set (the network), and kept in every set: the larger sets
+place the network's values in the county and the country, so a municipality's network rank and
+its national percentile describe the same year. A county or all of Norway is compared on a data
+point only where at least half of its municipalities have a value (``MIN_COVERAGE``): two
+network members with a workbook are not "the county".
+
+Every figure is direction-aware, so "better" means the same everywhere: higher is better, lower
+is better, or - for a parity target such as gender income equity - closer to parity from either
+side. Ranks are 1 = best with ties sharing the best rank ("1, 2, 2, 4"); the peer median is the
+median of the *other* municipalities' values; ``lead_over_peer_median`` is positive when the
+value is better than that median; the 0-100 position is min-max within the set, 100 = best; the
+percentile rank is the share of the others a value beats (ties count half), 0-100, comparable
+across set sizes (in the set ``all``: the national position); leads/lags compares with the peer
+median. Rank intervals (median rank, 90 % interval, probability of being best) come from
+``rank_intervals``, each value drawn with the uncertainty of its data-quality level.
 
 A value under review (``quality/review.py``) is shown, marked, but left out of every figure
-(median, rank, percentile rank, position, lead, standing) unless ``include_under_review``."""
+(median, rank, percentile rank, position, lead, standing, interval) unless
+``include_under_review``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 
 from asker_pipeline.schema import tables
-from asker_pipeline.scoring import method
+from asker_pipeline.scoring import method, rank_intervals
 from asker_pipeline.scoring.zero_point import pick_years
 
 COMPARISON_COLUMNS = tables.PEER_COMPARISON.column_names
 SUMMARY_COLUMNS = tables.PEER_SUMMARY.column_names
 #: How "better" is read: the catalogue's directions, and parity (closer to the target is better).
 ORIENTATIONS = ("higher", "lower", "parity")
+#: Peer-set kinds compared on a data point only where enough of their members have a value.
+COVERAGE_KINDS = ("county", "all")
+#: The share of a county's or the country's municipalities that must have a value.
+MIN_COVERAGE = 0.5
+KEYS = ["kpi_code", "data_point"]
+
+
+# -- figures of a data point × municipality matrix ---------------------------------------------
+
+
+def _orientations(orientation) -> np.ndarray:
+    return np.asarray(orientation, dtype=object).reshape(-1)
+
+
+def figures(values: np.ndarray, counted: np.ndarray, orientation, parity) -> dict[str, np.ndarray]:
+    """Every comparison figure for a matrix of values (data points × municipalities, NaN = no
+    value); ``counted`` says which values count (False: under review). Per data point,
+    ``orientation`` ("higher", "lower", "parity"; anything else: no direction) and ``parity``
+    (the parity target, NaN elsewhere). NaN (None for ``standing``) where a figure has no value."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    orientation, parity = _orientations(orientation), np.asarray(parity, dtype=float).reshape(-1)
+    shown = np.where(counted, values, np.nan)  # the values the figures are computed from
+    merit = rank_intervals.merits(shown, orientation, parity)
+    present = ~np.isnan(merit)
+    n_present = present.sum(axis=1, keepdims=True)
+    rank = rank_intervals.competition_ranks(merit)
+    worse = rank_intervals.competition_ranks(-merit) - 1  # how many are worse
+    equal = n_present - (rank - 1) - worse  # itself included
+    beaten = worse + 0.5 * (equal - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        percentile = np.where(n_present >= 2, np.round(100.0 * beaten / (n_present - 1), 9), np.nan)
+        median = _median_of_others(shown, ~np.isnan(values) & ~np.asarray(counted, dtype=bool))
+        lead = np.round(merit - rank_intervals.merits(median, orientation, parity), 9)
+        low = np.fmin.reduce(merit, axis=1, initial=np.inf, keepdims=True)
+        high = np.fmax.reduce(merit, axis=1, initial=-np.inf, keepdims=True)
+        position = np.where(high == low, 100.0, np.round(100.0 * (merit - low) / (high - low), 9))
+    position[~present] = np.nan
+    directed = np.isin(orientation, ORIENTATIONS)[:, None]
+    standing = np.select(
+        [np.isnan(median), ~directed, lead == 0, lead > 0],
+        ["no peers", "no direction", "level", "leads"],
+        "lags",
+    ).astype(object)
+    standing[np.isnan(shown)] = None
+    return {
+        "n_compared": (~np.isnan(shown)).sum(axis=1),
+        "rank": rank,
+        "percentile_rank": percentile,
+        "peer_median": median,
+        "lead_over_peer_median": lead,
+        "position": position,
+        "standing": standing,
+    }
+
+
+def _median_of_others(shown: np.ndarray, left_out: np.ndarray) -> np.ndarray:
+    """Per element, the median of the other counted values of its row. A counted value leaves
+    one copy of itself out of its row's sorted values; a value left out (``left_out``) sees the
+    whole row. NaN where there are no others."""
+    ordered = np.sort(shown, axis=1)  # NaN last
+    n = (~np.isnan(shown)).sum(axis=1, keepdims=True)
+    own = ~np.isnan(shown)
+    below = rank_intervals.competition_ranks(-shown) - 1  # own position among the sorted
+    others = np.where(own, n - 1, n)
+    first, second = (others - 1) // 2, others // 2
+    # Skip over the element's own copy: positions at or after it move one on.
+    skip = np.where(own, below, np.inf)
+    first = np.where(first >= skip, first + 1, first)
+    second = np.where(second >= skip, second + 1, second)
+    width = shown.shape[1]
+    pick = lambda k: np.take_along_axis(  # noqa: E731
+        ordered, np.clip(np.nan_to_num(k, nan=0), 0, max(width - 1, 0)).astype(int), axis=1
+    )
+    median = (pick(first) + pick(second)) / 2
+    median[(others < 1) | ~(own | left_out)] = np.nan
+    return median
+
+
+# -- the same figures for one list of values (the pure functions tests and texts read) ----------
+
+
+def _row(values: list[object]) -> np.ndarray:
+    return np.array([[np.nan if (n := method.check_number("value", v)) is None else n
+                      for v in values]], dtype=float)
+
+
+def _parity(parity: float | None) -> np.ndarray:
+    return np.array([np.nan if parity is None else parity], dtype=float)
+
+
+def _out(array: np.ndarray, kind=float) -> list:
+    return [None if np.isnan(x) else kind(x) for x in array.ravel()]
 
 
 def merit(value: object, orientation: str, parity: float | None = None) -> float | None:
     """A number that is larger when the value is better: the value (higher is better), its
     negative (lower is better), or minus its distance from ``parity``. None for a missing value
     or a data point without direction; negative, infinite and non-numeric values raise."""
-    number = method.check_number("value", value)
-    if number is None or orientation not in ORIENTATIONS:
-        return None
-    if orientation == "higher":
-        return number
-    if orientation == "lower":
-        return -number
-    if parity is None:
+    if orientation == "parity" and parity is None and method.check_number("value", value) is not None:
         raise method.ScoringInputError("the parity orientation needs the parity value")
-    return -abs(number - parity)
+    return _out(rank_intervals.merits(_row([value]), [orientation], _parity(parity)))[0]
 
 
 def rank(values: list[object], orientation: str, parity: float | None = None) -> list[int | None]:
     """Direction-aware competition rank, 1 = best; ties share the best rank (1, 2, 2, 4).
 
     A missing value gets no rank and is not counted when ranking the others."""
-    keyed = [merit(v, orientation, parity) for v in values]
-    present = [k for k in keyed if k is not None]
-    return [None if k is None else 1 + sum(1 for other in present if other > k) for k in keyed]
+    row = _row(values)
+    return _out(figures(row, np.ones(row.shape, bool), [orientation], _parity(parity))["rank"], int)
 
 
 def percentile_rank(
@@ -57,30 +160,23 @@ def percentile_rank(
     """Per value, the share of the other values it beats, ties counting half, × 100: 100 = better
     than every other, 0 = worse than every other, 50 = in the middle. Unlike a rank it reads the
     same out of 3, 4 or 5 compared. None for a missing value, or when nothing else is compared."""
-    keyed = [merit(v, orientation, parity) for v in values]
-    present = [k for k in keyed if k is not None]
-    out: list[float | None] = []
-    for k in keyed:
-        if k is None or len(present) < 2:
-            out.append(None)
-            continue
-        beaten = sum(1 for o in present if o < k) + 0.5 * (sum(1 for o in present if o == k) - 1)
-        out.append(round(100.0 * beaten / (len(present) - 1), 9))
-    return out
+    row = _row(values)
+    return _out(
+        figures(row, np.ones(row.shape, bool), [orientation], _parity(parity))["percentile_rank"]
+    )
 
 
 def position(
     value: object, values: list[object], orientation: str, parity: float | None = None
 ) -> float | None:
-    """0-100 min-max position in the network, 100 = best; all equal gives 100."""
-    mine = merit(value, orientation, parity)
-    keyed = [k for k in (merit(v, orientation, parity) for v in values) if k is not None]
-    if mine is None or not keyed:
+    """0-100 min-max position among ``values``, 100 = best; all equal gives 100."""
+    mine, row = merit(value, orientation, parity), _row(values)
+    keyed = rank_intervals.merits(row, [orientation], _parity(parity))
+    keyed = keyed[~np.isnan(keyed)]
+    if mine is None or not keyed.size:
         return None
-    low, high = min(keyed), max(keyed)
-    if high == low:
-        return 100.0
-    return round(100.0 * (mine - low) / (high - low), 9)
+    low, high = float(keyed.min()), float(keyed.max())
+    return 100.0 if high == low else round(100.0 * (mine - low) / (high - low), 9)
 
 
 def lead_over_peer_median(
@@ -114,15 +210,22 @@ def orientation_of(direction: str, target_method: object) -> str:
     return direction
 
 
-def reference_year(group: pd.DataFrame, subject: str, max_distance: int) -> int:
-    """The subject's latest year that at least one partner can be compared with (a value within
-    ``max_distance`` years); else the subject's latest year; else the network's latest year."""
-    own = sorted(set(group.loc[group["municipality_code"] == subject, "year"]), reverse=True)
-    others = group.loc[group["municipality_code"] != subject, "year"]
-    for year in own:
-        if ((others - year).abs() <= max_distance).any():
-            return int(year)
-    return int(own[0]) if own else int(group["year"].max())
+def reference_years(values: pd.DataFrame, subject: str | None, max_distance: int) -> pd.Series:
+    """Per data point (index: kpi_code, data_point), the subject's latest year that at least one
+    other municipality can be compared with (a value within ``max_distance`` years); else the
+    subject's latest year; else the latest year of anyone."""
+    years = values[[*KEYS, "municipality_code", "year"]]
+    mine = years["municipality_code"] == subject
+    own = years.loc[mine, [*KEYS, "year"]].drop_duplicates()
+    others = years.loc[~mine, [*KEYS, "year"]].drop_duplicates()
+    pairs = own.merge(others, on=KEYS, suffixes=("", "_other"))
+    near = pairs[(pairs["year"] - pairs["year_other"]).abs() <= max_distance]
+    chosen = near.groupby(KEYS)["year"].max()
+    chosen = chosen.combine_first(own.groupby(KEYS)["year"].max())
+    return chosen.combine_first(years.groupby(KEYS)["year"].max()).astype(int)
+
+
+# -- one peer set, and every peer set -----------------------------------------------------------
 
 
 def compare(
@@ -133,133 +236,257 @@ def compare(
     year: int | None = None,
     max_distance: int = 2,
     include_under_review: bool = False,
+    *,
+    peer_set: str = "network",
+    min_coverage: float = 0.0,
+    uncertainty: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """One row per data point and municipality that has a comparable value.
+    """One row per data point and member of the peer set ``municipalities`` (code, name, role)
+    that has a comparable value.
 
-    ``values``: selected, reported rows, marked by ``review.under_review``. The reference year per
-    data point is ``year`` or else ``reference_year``: Asker's latest year that a partner can be
-    compared with. Values under review keep their row but count in no figure, unless
-    ``include_under_review``."""
-    names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
-    subject = municipalities.loc[municipalities["role"] == "subject", "code"].iloc[0]
-    reported = values[(values["status"] == "reported") & values["municipality_code"].isin(names)]
+    ``values``: selected, reported rows, marked by ``review.under_review``; their
+    ``data_quality`` (and ``source_kind``) set each value's uncertainty (``uncertainty``: the
+    table of ``rank_intervals.load_uncertainty``). The reference year per data point is ``year``,
+    else ``reference_years`` (the subject's latest year a peer can be compared with). A data point
+    that fewer than ``min_coverage`` of the members have a value for is left out. Values under
+    review keep their row but count in no figure, unless ``include_under_review``."""
+    members = _Members(peer_set, "list", municipalities, min_coverage)
+    return _compare([members], values, points, members.codes, versions, year, max_distance,
+                    include_under_review, uncertainty)
+
+
+def compare_peer_sets(
+    values: pd.DataFrame,
+    points: pd.DataFrame,
+    history,
+    versions: dict[str, str],
+    year: int | None = None,
+    max_distance: int = 2,
+    include_under_review: bool = False,
+    uncertainty: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """``compare`` for every set of ``peer_sets_compared``. The default set (the network)
+    decides which data points are compared and at which reference year; the larger sets place
+    the values of those data points in the county and the country, where at least
+    ``MIN_COVERAGE`` of their municipalities have one. Values are read and years picked once for
+    all sets; the rank intervals of all sets are drawn on two cores."""
+    network = history.municipalities
+    roles = dict(zip(network["code"], network["role"], strict=True))
+    sets = []
+    for name, kind in peer_sets_compared(history):
+        if name == history.default_peer_set:
+            members = network
+        else:
+            codes = list(history.peer_set(name))
+            members = history.register.set_index("code").loc[codes, ["name"]].reset_index()
+            members["role"] = [roles.get(c, "") for c in members["code"]]
+        coverage = MIN_COVERAGE if kind in COVERAGE_KINDS else 0.0
+        sets.append(_Members(name, kind, members, coverage))
+    return _compare(sets, values, points, list(network["code"]), versions, year, max_distance,
+                    include_under_review, uncertainty)
+
+
+class _Members:
+    """A peer set's name, kind, members (code -> name), subject and coverage rule."""
+
+    def __init__(self, name: str, kind: str, members: pd.DataFrame, min_coverage: float) -> None:
+        self.name, self.kind, self.min_coverage = name, kind, min_coverage
+        self.names = dict(zip(members["code"], members["name"], strict=True))
+        self.codes = sorted(self.names)
+        subjects = members.loc[members["role"] == "subject", "code"]
+        self.subject = subjects.iloc[0] if len(subjects) else None
+
+
+def _compare(sets, values, points, reference_codes, versions, year, max_distance, include,
+             uncertainty) -> pd.DataFrame:
+    """Pick each municipality's value once for the union of the sets (years from
+    ``reference_codes``' comparison), lay out every set's matrix, draw the intervals of all sets
+    at once, then write the rows."""
+    union = set().union(*(s.codes for s in sets))
+    picked = _picked(values, points, union, reference_codes, sets[0].subject, year, max_distance)
+    uncertainty = uncertainty if uncertainty is not None else rank_intervals.load_uncertainty()
+    laid_out = []
+    for members in sets:
+        mine = picked[picked["municipality_code"].isin(members.names)]
+        if members.min_coverage and len(mine):
+            counts = mine.groupby(KEYS)["municipality_code"].transform("size")
+            mine = mine[counts >= members.min_coverage * len(members.names)]
+        if len(mine):
+            laid_out.append(_Matrix(mine.reset_index(drop=True), points, members, include,
+                                    uncertainty))
+    intervals = rank_intervals.on_two_cores([m.problem for m in laid_out])
+    frames = [m.rows(versions, drawn) for m, drawn in zip(laid_out, intervals, strict=True)]
+    if not frames:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _picked(values, points, codes, reference_codes, subject, year, max_distance) -> pd.DataFrame:
+    """The value of each municipality of ``codes`` per data point that ``reference_codes``
+    compare: in the catalogue's unit, at the data point's reference year or the nearest
+    (``_ref`` holds the reference year), sorted by data point and municipality."""
+    reported = values[(values["status"] == "reported") & values["municipality_code"].isin(codes)]
     reported = reported.merge(
-        points[["kpi_code", "data_point", "unit"]].rename(columns={"unit": "dp_unit"}),
-        on=["kpi_code", "data_point"],
+        points[[*KEYS, "unit"]].rename(columns={"unit": "dp_unit"}), on=KEYS
     )
     reported = reported[reported["unit"] == reported["dp_unit"]]  # same unit only
-    rows = []
-    keys = ["kpi_code", "data_point"]
-    ref_years = {
-        key: year if year is not None else reference_year(group, subject, max_distance)
-        for key, group in reported.groupby(keys, sort=False)
-    }
-    reported = reported.assign(
-        _ref=[
-            ref_years[key] for key in zip(reported["kpi_code"], reported["data_point"], strict=True)
-        ]
-    )
+    if reported.empty:
+        return reported.assign(_ref=pd.Series(dtype=int))
+    among = reported[reported["municipality_code"].isin(reference_codes)]
+    if year is None:
+        refs = reference_years(among, subject, max_distance).rename("_ref")
+    else:
+        refs = pd.Series(year, index=among.set_index(KEYS).index.unique(), name="_ref")
+    reported = reported.join(refs, on=KEYS, how="inner")
     # one pick over every data point (each against its own reference year), not one per group
-    picked_all = pick_years(reported, reported["_ref"], max_distance)
-    infos = points.set_index(keys)
-    for (code, dp), picked in picked_all.groupby(keys, sort=True):
-        picked = picked.sort_values("municipality_code")
-        ref_year = ref_years[(code, dp)]
-        info = infos.loc[(code, dp)]
-        vals = [float(v) for v in picked["value"]]
-        reviewed = [bool(x) for x in picked["under_review"]]
-        # the values the figures are computed from: those under review left out (None)
-        counted = [
-            None if review and not include_under_review else v
-            for v, review in zip(vals, reviewed, strict=True)
-        ]
-        n_counted = sum(v is not None for v in counted)
-        orientation = orientation_of(info["direction"], info["target_method"])
-        parity = float(info["target"]) if orientation == "parity" else None
-        ranks = rank(counted, orientation, parity)
-        percentiles = percentile_rank(counted, orientation, parity)
-        for i, r in enumerate(picked.itertuples(index=False)):
-            others = [v for j, v in enumerate(counted) if j != i and v is not None]
-            median = float(pd.Series(others).median()) if others else None
-            left_out = counted[i] is None
-            rows.append(
-                {
-                    "kpi_code": code,
-                    "data_point": dp,
-                    "category_node": info["category_node"],
-                    "dimension_code": info["dimension_code"],
-                    "kpi_name_en": info["kpi_name_en"],
-                    "kpi_name_nb": info["kpi_name_nb"],
-                    "data_point_name_en": info["data_point_name_en"],
-                    "data_point_name_nb": info["data_point_name_nb"],
-                    "unit": info["unit"],
-                    "direction": info["direction"],
-                    "reference_year": ref_year,
-                    "municipality_code": r.municipality_code,
-                    "municipality_name": names[r.municipality_code],
-                    "is_subject": r.municipality_code == subject,
-                    "value": vals[i],
-                    "year": int(r.year),
-                    "year_note": "" if r.year == ref_year else f"nearest year: {int(r.year)}",
-                    "n_compared": n_counted,
-                    "rank": ranks[i],
-                    "percentile_rank": percentiles[i],
-                    "peer_median": median,
-                    "lead_over_peer_median": lead_over_peer_median(
-                        counted[i], median, orientation, parity
-                    ),
-                    "position": position(counted[i], counted, orientation, parity),
-                    "standing": None
-                    if left_out
-                    else standing(vals[i], median, orientation, parity),
-                    "under_review": reviewed[i],
-                    "review_reason": r.review_reason,
-                    "area_code": r.area_code,
-                    "former_area": bool(r.former_area),
-                    "source_ref": r.source_ref,
-                    "is_example": bool(r.is_example),
-                    **versions,
-                }
-            )
-    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    picked = pick_years(reported, reported["_ref"], max_distance)
+    return picked.sort_values([*KEYS, "municipality_code"], kind="stable").reset_index(drop=True)
+
+
+class _Matrix:
+    """One peer set's picked values as a data point × municipality matrix, with its figures."""
+
+    def __init__(self, picked, points, members: _Members, include: bool, uncertainty) -> None:
+        self.picked, self.members = picked, members
+        point = pd.MultiIndex.from_frame(picked[KEYS])
+        self.g, point_index = pd.factorize(point, sort=True)
+        self.m = pd.Index(members.codes).get_indexer(picked["municipality_code"])
+        shape = (len(point_index), len(members.codes))
+        self.info = points.set_index(KEYS).loc[point_index].reset_index()
+        orientation = np.array(
+            [orientation_of(d, t) for d, t in
+             zip(self.info["direction"], self.info["target_method"], strict=True)],
+            dtype=object,
+        )
+        parity = np.where(
+            orientation == "parity", pd.to_numeric(self.info["target"]).astype(float), np.nan
+        )
+        self.value = pd.to_numeric(picked["value"]).to_numpy(dtype=float)
+        _check(self.value, picked)
+        self.under_review = picked["under_review"].fillna(False).astype(bool).to_numpy()
+        matrix = np.full(shape, np.nan)
+        matrix[self.g, self.m] = self.value
+        counted = np.zeros(shape, dtype=bool)
+        counted[self.g, self.m] = include | ~self.under_review
+        self.figures = figures(matrix, counted, orientation, parity)
+        levels = rank_intervals.value_levels(
+            picked["data_quality"] if "data_quality" in picked else pd.Series([None] * len(picked)),
+            picked["source_kind"] if "source_kind" in picked else None,
+        )
+        sd = np.zeros(shape)
+        sd[self.g, self.m] = rank_intervals.relative_sd(levels, uncertainty)
+        #: What the intervals are drawn from: the counted values only.
+        self.problem = (np.where(counted, matrix, np.nan), sd, orientation, parity)
+
+    def rows(self, versions, drawn: rank_intervals.RankIntervals) -> pd.DataFrame:
+        picked, g, m, info = self.picked, self.g, self.m, self.info
+        at = lambda array: array[g, m]  # noqa: E731
+        ref = picked["_ref"].astype(int)
+        year = picked["year"].astype(int)
+        result = self.figures
+        rows = pd.DataFrame(
+            {
+                "peer_set": self.members.name,
+                **{c: info[c].to_numpy()[g] for c in (
+                    "kpi_code", "data_point", "category_node", "dimension_code", "kpi_name_en",
+                    "kpi_name_nb", "data_point_name_en", "data_point_name_nb", "unit",
+                    "direction",
+                )},
+                "reference_year": ref.to_numpy(),
+                "municipality_code": picked["municipality_code"].to_numpy(),
+                "municipality_name": picked["municipality_code"].map(self.members.names).to_numpy(),
+                "is_subject": (picked["municipality_code"] == self.members.subject).to_numpy(),
+                "value": self.value,
+                "year": year.to_numpy(),
+                "year_note": np.where(year == ref, "", "nearest year: " + year.astype(str)),
+                "n_compared": result["n_compared"][g],
+                "rank": at(result["rank"]),
+                "rank_median": at(drawn.median),
+                "rank_low": at(drawn.low),
+                "rank_high": at(drawn.high),
+                "p_best": at(drawn.p_best),
+                "percentile_rank": at(result["percentile_rank"]),
+                "peer_median": at(result["peer_median"]),
+                "lead_over_peer_median": at(result["lead_over_peer_median"]),
+                "position": at(result["position"]),
+                "standing": at(result["standing"]),
+                "under_review": self.under_review,
+                "review_reason": picked["review_reason"].to_numpy(),
+                "area_code": picked["area_code"].to_numpy(),
+                "former_area": picked["former_area"].fillna(False).astype(bool).to_numpy(),
+                "source_ref": picked["source_ref"].to_numpy(),
+                "is_example": picked["is_example"].fillna(False).astype(bool).to_numpy(),
+                **versions,
+            }
+        )
+        return rows.replace({np.nan: None})[COMPARISON_COLUMNS]
+
+
+def _check(value: np.ndarray, picked: pd.DataFrame) -> None:
+    """A negative or infinite value is a data error (every unit starts at 0): name the row."""
+    bad = ~np.isfinite(value) | (value < 0)
+    if bad.any():
+        row = picked.iloc[int(np.argmax(bad))]
+        raise method.ScoringInputError(
+            f"value must be a finite number ≥ 0, got {row['value']!r} ({row['municipality_code']} "
+            f"{row['year']} {row['kpi_code']} {row['data_point']})"
+        )
+
+
+def peer_sets_compared(history) -> list[tuple[str, str]]:
+    """(peer set, kind) of the sets compared: the subject's default set (the network: the subject
+    and its partners) first, then every other set the subject is in (its county, all of Norway,
+    any list), in the order of ``assets/peer_sets.csv``."""
+    sets = history.peer_sets
+    with_subject = set(sets.loc[sets["municipality_code"] == history.subject_code, "peer_set"])
+    kinds = dict(zip(history.peer_set_definitions["peer_set"], history.peer_set_definitions["kind"],
+                     strict=True))
+    others = [s for s in history.peer_set_definitions["peer_set"]
+              if s in with_subject and s != history.default_peer_set]
+    return [(history.default_peer_set, kinds[history.default_peer_set])] + [
+        (s, kinds[s]) for s in others
+    ]
 
 
 def summarise(comparison: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
-    """Per category node and dimension, per municipality: how often it leads or lags, and the mean
-    percentile rank and mean position over the data points compared (both 0-100, 100 = best, so
-    they read the same whether 3, 4 or 5 municipalities were compared)."""
-    names = points.drop_duplicates("category_node").set_index("category_node")
-    dims = points.drop_duplicates("dimension_code").set_index("dimension_code")
-    rows = []
+    """Per peer set, category node and dimension, per municipality: how often it leads or lags,
+    and the mean percentile rank and mean position over the data points compared (both 0-100,
+    100 = best, so they read the same whatever the number of municipalities compared)."""
     ranked = comparison[comparison["rank"].notna()]
-    for level, column, lookup in (
-        ("category", "category_node", (names, "category_en", "category_nb")),
-        ("dimension", "dimension_code", (dims, "dimension_en", "dimension_nb")),
+    if "peer_set" not in ranked.columns:
+        ranked = ranked.assign(peer_set="network")
+    ranked = ranked.assign(
+        n_leads=ranked["standing"] == "leads",
+        n_lags=ranked["standing"] == "lags",
+        n_level=ranked["standing"] == "level",
+        mean_percentile_rank=pd.to_numeric(ranked["percentile_rank"]).astype(float),
+        mean_position=pd.to_numeric(ranked["position"]).astype(float),
+    )
+    frames = []
+    order = {s: i for i, s in enumerate(dict.fromkeys(ranked["peer_set"]))}
+    for level, column, en, nb in (
+        ("category", "category_node", "category_en", "category_nb"),
+        ("dimension", "dimension_code", "dimension_en", "dimension_nb"),
     ):
-        table, en, nb = lookup
-        for (node, code, name), g in ranked.groupby(
-            [column, "municipality_code", "municipality_name"], sort=True
-        ):
-            rows.append(
-                {
-                    "level": level,
-                    "node_code": node,
-                    "node_name_en": table.loc[node, en],
-                    "node_name_nb": table.loc[node, nb],
-                    "municipality_code": code,
-                    "municipality_name": name,
-                    "n_compared": len(g),
-                    "n_leads": int((g["standing"] == "leads").sum()),
-                    "n_lags": int((g["standing"] == "lags").sum()),
-                    "n_level": int((g["standing"] == "level").sum()),
-                    "mean_percentile_rank": _mean(g["percentile_rank"]),
-                    "mean_position": _mean(g["position"]),
-                }
-            )
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def _mean(column: pd.Series) -> float | None:
-    """Mean of the non-missing numbers, None when there are none."""
-    numbers = pd.to_numeric(column, errors="coerce").dropna()
-    return None if numbers.empty else round(float(numbers.mean()), 9)
+        names = points.drop_duplicates(column).set_index(column)
+        grouped = ranked.groupby(["peer_set", column, "municipality_code", "municipality_name"])
+        summary = grouped.agg(
+            n_compared=("rank", "size"),
+            n_leads=("n_leads", "sum"),
+            n_lags=("n_lags", "sum"),
+            n_level=("n_level", "sum"),
+            mean_percentile_rank=("mean_percentile_rank", "mean"),
+            mean_position=("mean_position", "mean"),
+        ).reset_index().rename(columns={column: "node_code"})
+        summary["level"] = level
+        summary["node_name_en"] = summary["node_code"].map(names[en])
+        summary["node_name_nb"] = summary["node_code"].map(names[nb])
+        frames.append(summary)
+    if not frames or ranked.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("mean_percentile_rank", "mean_position"):
+        out[column] = out[column].round(9)
+    out = out.assign(_set=out["peer_set"].map(order), _level=out["level"] != "category")
+    out = out.sort_values(["_set", "_level", "node_code", "municipality_code"], kind="stable")
+    return out.replace({np.nan: None})[SUMMARY_COLUMNS].reset_index(drop=True)

@@ -30,14 +30,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from asker_pipeline.paths import ASSETS_DIR
+from asker_pipeline.settings import assets_dir
 from asker_pipeline.spreadsheets.layout import DATA_QUALITY
 
-UNCERTAINTY_FILE = ASSETS_DIR / "data_quality_uncertainty.csv"
+UNCERTAINTY_FILE = "data_quality_uncertainty.csv"
 LEVELS = tuple(quality.key for quality in DATA_QUALITY)
 #: The key of the row used for a value without a data-quality level.
 NOT_STATED = ""
+#: The level a value without one is drawn with, by its source: Statistics Norway's figures are
+#: counts from registers (employment, unemployment, education, income), a complete enumeration
+#: with small errors of coverage, timing and definition, which is what the level "accurate
+#: measurement" describes (assets/RANK_INTERVALS.md).
+SOURCE_LEVELS = {"open_data": "accurate_measurement"}
 DRAWS, SEED, INTERVAL = 1000, 2026, 0.90
 #: Elements (data points × draws × municipalities) ranked at once: bounds memory (~8 bytes each).
 CHUNK_ELEMENTS = 4_000_000
@@ -47,8 +53,10 @@ class UncertaintyTableError(ValueError):
     """The level-to-uncertainty table is incomplete or malformed."""
 
 
-def load_uncertainty(path: Path = UNCERTAINTY_FILE) -> dict[str, float]:
-    """Relative standard deviation per data-quality level, ``""`` for a value without one."""
+def load_uncertainty(path: Path | None = None) -> dict[str, float]:
+    """Relative standard deviation per data-quality level, ``""`` for a value without one
+    (default: ``data_quality_uncertainty.csv`` in the reference folder, ``ASKER_ASSETS``)."""
+    path = path or assets_dir() / UNCERTAINTY_FILE
     with Path(path).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table: dict[str, float] = {}
@@ -73,43 +81,60 @@ def load_uncertainty(path: Path = UNCERTAINTY_FILE) -> dict[str, float]:
 
 def relative_sd(levels: np.ndarray, table: dict[str, float]) -> np.ndarray:
     """The relative standard deviation of each value from its level (None or "" = not stated)."""
-    keys = np.asarray(levels, dtype=object)
-    out = np.empty(keys.shape, dtype=float)
-    for index, level in np.ndenumerate(keys):
-        key = "" if level is None or (isinstance(level, float) and np.isnan(level)) else level
-        if key not in table:
-            raise UncertaintyTableError(f"no uncertainty for data-quality level {key!r}")
-        out[index] = table[key]
-    return out
+    keys = pd.Series(np.asarray(levels, dtype=object).ravel()).fillna(NOT_STATED)
+    unknown = sorted(set(keys) - set(table))
+    if unknown:
+        raise UncertaintyTableError(f"no uncertainty for data-quality level {unknown[0]!r}")
+    return keys.map(table).to_numpy(dtype=float).reshape(np.shape(levels))
+
+
+def value_levels(data_quality: pd.Series, source_kind: pd.Series | None = None) -> np.ndarray:
+    """The level each value is drawn with: the reporter's, else the one its source implies
+    (``SOURCE_LEVELS``: open data from Statistics Norway's registers), else not stated."""
+    levels = data_quality.astype(object).where(data_quality.notna() & (data_quality != ""), None)
+    if source_kind is not None:
+        implied = source_kind.astype(object).map(SOURCE_LEVELS)
+        levels = levels.where(levels.notna(), implied)
+    return levels.fillna(NOT_STATED).to_numpy(dtype=object)
 
 
 def merits(values: np.ndarray, orientation: np.ndarray, parity: np.ndarray) -> np.ndarray:
     """Larger is better, per data point (rows): the value, its negative, or minus its distance
     from parity; NaN for a missing value or a data point without a direction."""
     values = np.asarray(values, dtype=float)
-    orientation = np.asarray(orientation, dtype=object).reshape(-1, *([1] * (values.ndim - 1)))
-    parity = np.asarray(parity, dtype=float).reshape(orientation.shape)
-    return np.where(
-        orientation == "higher",
-        values,
-        np.where(
-            orientation == "lower",
-            -values,
-            np.where(orientation == "parity", -np.abs(values - parity), np.nan),
-        ),
-    )
+    orientation = np.asarray(orientation, dtype=object).reshape(-1)
+    parity = np.asarray(parity, dtype=float).reshape(-1)
+    out = values.copy()
+    lower, par = orientation == "lower", orientation == "parity"
+    out[lower] = -out[lower]
+    if par.any():
+        shape = (-1, *([1] * (values.ndim - 1)))
+        out[par] = -np.abs(values[par] - parity[par].reshape(shape))
+    out[~(lower | par | (orientation == "higher"))] = np.nan
+    return out
 
 
 def competition_ranks(merit: np.ndarray) -> np.ndarray:
     """Rank along the last axis, 1 = largest merit, ties sharing the best rank (1, 2, 2, 4);
     NaN stays NaN and is not counted."""
-    order = np.argsort(-merit, axis=-1, kind="stable")  # NaN sorts last
+    ranks = _ranks(merit).astype(float)
+    ranks[ranks == 0] = np.nan
+    return ranks
+
+
+def _ranks(merit: np.ndarray) -> np.ndarray:
+    """``competition_ranks`` as small integers, 0 for NaN (what the draws are ranked with)."""
+    missing = np.isnan(merit)
+    # Best first, NaN last (as +inf: numpy's vectorised sort is several times faster without
+    # NaN); the order among ties does not matter, they get one rank.
+    order = np.argsort(np.where(missing, np.inf, -merit), axis=-1)
     ordered = np.take_along_axis(merit, order, axis=-1)
-    position = np.arange(1, merit.shape[-1] + 1)
-    new = np.ones(ordered.shape, dtype=bool)
-    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    ranked = np.maximum.accumulate(np.where(new, position, 0), axis=-1).astype(float)
-    ranked[np.isnan(ordered)] = np.nan
+    starts = np.empty(ordered.shape, dtype=bool)  # where a run of equal merits starts
+    starts[..., 0] = True
+    np.not_equal(ordered[..., 1:], ordered[..., :-1], out=starts[..., 1:])
+    ranked = np.where(starts, np.arange(1, merit.shape[-1] + 1, dtype=np.int32), np.int32(0))
+    np.maximum.accumulate(ranked, axis=-1, out=ranked)  # a tie keeps its run's first position
+    ranked[np.isnan(ordered)] = 0
     ranks = np.empty_like(ranked)
     np.put_along_axis(ranks, order, ranked, axis=-1)
     return ranks
@@ -137,12 +162,14 @@ def rank_intervals(
     draws: int = DRAWS,
     seed: int = SEED,
     interval: float = INTERVAL,
+    first_row: int = 0,
 ) -> RankIntervals:
     """Monte Carlo rank intervals for ``values`` (data points × municipalities, NaN = missing).
 
     ``sd``: relative standard deviation of each value (``relative_sd``), same shape;
     ``orientation``: per data point "higher", "lower" or "parity" (anything else: no ranks);
-    ``parity``: per data point, the parity target (NaN where not parity)."""
+    ``parity``: per data point, the parity target (NaN where not parity); ``first_row``: the
+    position of the first row in a larger matrix (its draws are seeded by position)."""
     values = np.atleast_2d(np.asarray(values, dtype=float))
     sd = np.broadcast_to(np.asarray(sd, dtype=float), values.shape)
     points, municipalities = values.shape
@@ -154,31 +181,66 @@ def rank_intervals(
     shape = (points, municipalities)
     median, low, high, p_best = (np.full(shape, np.nan) for _ in range(4))
     tail = (1 - interval) / 2
+    # Positions in the sorted draws: numpy's quantile methods "lower" and "higher" for the
+    # interval, the mean of the two middle ones for the median.
+    at_low, at_high = int(np.floor(tail * (draws - 1))), int(np.ceil((1 - tail) * (draws - 1)))
+    middle = [(draws - 1) // 2, draws // 2]
     step = max(1, CHUNK_ELEMENTS // max(1, draws * municipalities))
     for start in range(0, points, step):
         rows = slice(start, min(points, start + step))
-        drawn = _draws(values[rows], sd[rows], draws, seed, start)  # (chunk, draws, munis)
-        ranks = competition_ranks(
-            merits(drawn, orientation[rows], parity[rows])
-        )  # NaN where the value is missing
+        drawn = _drawn_merits(
+            values[rows], sd[rows], orientation[rows], parity[rows], draws, seed, first_row + start
+        )  # (chunk, draws, municipalities)
+        # Each municipality's ranks over the draws, sorted (small integers: a fast sort; a
+        # missing value's rank is 0, masked below).
+        ordered = np.sort(_ranks(drawn).transpose(0, 2, 1), axis=-1)
         present = ~np.isnan(values[rows])
-        median[rows] = np.where(present, np.median(ranks, axis=1), np.nan)
-        low[rows] = np.where(present, np.quantile(ranks, tail, axis=1, method="lower"), np.nan)
-        high[rows] = np.where(
-            present, np.quantile(ranks, 1 - tail, axis=1, method="higher"), np.nan
-        )
-        p_best[rows] = np.where(present, (ranks == 1).mean(axis=1), np.nan)
+        median[rows] = np.where(present, ordered[..., middle].mean(axis=-1), np.nan)
+        low[rows] = np.where(present, ordered[..., at_low], np.nan)
+        high[rows] = np.where(present, ordered[..., at_high], np.nan)
+        p_best[rows] = np.where(present, (ordered == 1).mean(axis=-1), np.nan)
     directed = np.isin(orientation, ("higher", "lower", "parity"))[:, None]
     median, low, high, p_best = (np.where(directed, a, np.nan) for a in (median, low, high, p_best))
     return RankIntervals(nominal, median, low, high, p_best, draws, seed, interval)
 
 
-def _draws(values: np.ndarray, sd: np.ndarray, draws: int, seed: int, first: int) -> np.ndarray:
-    """Each value drawn ``draws`` times around itself: value × exp(σz − σ²/2). One generator
-    per data point (seeded with its position), so the chunking never changes a result."""
-    out = np.empty((values.shape[0], draws, values.shape[1]))
+def on_two_cores(
+    problems: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    draws: int = DRAWS,
+    seed: int = SEED,
+    interval: float = INTERVAL,
+) -> list[RankIntervals]:
+    """``rank_intervals`` for each (values, sd, orientation, parity), the first half of every
+    matrix's rows here and the second half in the run's worker process at the same time
+    (``workers.split``). Rows are seeded by position, so the result is the one call's."""
+    from asker_pipeline import workers
+
+    cuts = [(len(values) + 1) // 2 for values, *_ in problems]
+    halves = [
+        (*(np.asarray(a)[part] for a in problem), draws, seed, interval, part.start or 0)
+        for part_of in (lambda cut: slice(0, cut), lambda cut: slice(cut, None))
+        for problem, cut in zip(problems, cuts, strict=True)
+        for part in [part_of(cut)]
+    ]
+    done = workers.split(rank_intervals, halves)
+    first, second = done[: len(problems)], done[len(problems) :]
+    return [
+        RankIntervals(
+            *(np.vstack([getattr(a, f), getattr(b, f)]) for f in FIELDS), draws, seed, interval
+        )
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+FIELDS = ("nominal", "median", "low", "high", "p_best")
+
+
+def _drawn_merits(values, sd, orientation, parity, draws: int, seed: int, first: int):
+    """Each value drawn ``draws`` times around itself, value × exp(σz − σ²/2), as merits. One
+    generator per data point (seeded with its position), so the chunking never changes a result."""
+    z = np.empty((values.shape[0], draws, values.shape[1]))
     for i in range(values.shape[0]):
-        z = np.random.default_rng([seed, first + i]).standard_normal((draws, values.shape[1]))
-        s = sd[i]
-        out[i] = values[i] * np.exp(s * z - s * s / 2)
-    return out
+        np.random.default_rng([seed, first + i]).standard_normal(out=z[i])
+    s = sd[:, None, :]
+    drawn = values[:, None, :] * np.exp(s * z - s * s / 2)
+    return merits(drawn, orientation, parity).astype(np.float32)  # ranks only: float32 is enough

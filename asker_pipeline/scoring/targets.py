@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from asker_pipeline.paths import ASSETS_DIR
 from asker_pipeline.reference.catalogue import FILES as CATALOGUE_FILES
 from asker_pipeline.reference.catalogue import (
     Catalogue,
@@ -30,6 +29,7 @@ from asker_pipeline.reference.catalogue import (
 )
 from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method
+from asker_pipeline.settings import assets_dir
 
 FILES = ("targets.csv",)
 COLUMNS = (
@@ -75,16 +75,18 @@ class Targets:
     sha256: str
 
 
-def load_targets(directory: Path = ASSETS_DIR, catalogue: Catalogue | None = None) -> Targets:
+def load_targets(directory: Path | None = None, catalogue: Catalogue | None = None) -> Targets:
     """The validated targets: read once per process while the files are unchanged (every scoring
-    asset asks), unless a catalogue other than the project's is given."""
+    asset asks), unless a catalogue other than the project's is given. Without a directory, the
+    reference folder in use (``ASKER_ASSETS``)."""
+    directory = directory or assets_dir()
     if catalogue is None or catalogue is load_catalogue(directory):
         return _project_targets(directory)
     return _read_targets(directory, catalogue)
 
 
 @cached_by_files(FILES + CATALOGUE_FILES)
-def _project_targets(directory: Path = ASSETS_DIR) -> Targets:
+def _project_targets(directory: Path | None = None) -> Targets:
     return _read_targets(directory, load_catalogue(directory))
 
 

@@ -28,11 +28,12 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.filesystem import write_bytes_atomic
-from asker_pipeline.paths import ASSETS_DIR, DEFAULT_WAREHOUSE
+from asker_pipeline.paths import DEFAULT_WAREHOUSE
 from asker_pipeline.reference.catalogue import load_catalogue, read_csv
 from asker_pipeline.reference.municipalities import load_municipalities
 from asker_pipeline.scoring import method
 from asker_pipeline.scoring.targets import COMPUTED, TOP_PERFORMERS
+from asker_pipeline.settings import assets_dir
 
 #: SDSN's rule averages the top 5 performers.
 TOP = 5
@@ -192,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=Path(os.environ.get("ASKER_WAREHOUSE", DEFAULT_WAREHOUSE)),
     )
-    parser.add_argument("--assets", type=Path, default=ASSETS_DIR)
+    parser.add_argument("--assets", type=Path, default=assets_dir())
     parser.add_argument("--check", action="store_true", help="exit 1 if targets.csv would change")
     args = parser.parse_args(argv)
 

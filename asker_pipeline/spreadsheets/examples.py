@@ -39,7 +39,7 @@ from asker_pipeline.opendata.examples import (
     example_population,
     series_total,
 )
-from asker_pipeline.paths import ASSETS_DIR, SOURCES_DIR
+from asker_pipeline.paths import SOURCES_DIR
 from asker_pipeline.quality import suites
 from asker_pipeline.reference.catalogue import Catalogue, load_catalogue, read_csv
 from asker_pipeline.reference.municipalities import (
@@ -47,6 +47,7 @@ from asker_pipeline.reference.municipalities import (
     UnknownMunicipalityCode,
     load_municipalities,
 )
+from asker_pipeline.settings import assets_dir
 from asker_pipeline.spreadsheets.layout import DATA_QUALITY
 from asker_pipeline.spreadsheets.template import (
     build_workbook,
@@ -58,7 +59,7 @@ from asker_pipeline.spreadsheets.template import (
 YEARS = (2019, 2023)
 #: Changing the seed draws a different, equally plausible set of example values.
 SEED = "asker-examples-1"
-RANGES_FILE = ASSETS_DIR / "example_ranges.csv"
+RANGES_FILE = "example_ranges.csv"  # in the reference folder (ASKER_ASSETS)
 EXAMPLE_SOURCE = "Eksempelverdi – ikke et reelt tall / Example value – not a real figure"
 NR = "NR"
 Key = tuple[str, str]
@@ -262,10 +263,11 @@ class ExampleRangeError(ValueError):
 
 
 def load_example_ranges(
-    catalogue: Catalogue | None = None, path: Path = RANGES_FILE
+    catalogue: Catalogue | None = None, path: Path | None = None
 ) -> dict[Key, ExampleRange]:
     """The range table, checked against the catalogue: one row per data point, its unit, numbers
     where numbers belong and a range inside the unit's bounds."""
+    path = path or assets_dir() / RANGES_FILE
     catalogue = catalogue or load_catalogue()
     frame = read_csv(path)
     units = catalogue.data_points.set_index(["kpi_code", "data_point"])["unit"].to_dict()

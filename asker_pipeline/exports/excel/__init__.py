@@ -63,8 +63,8 @@ def build_workbook(data: BenchmarkData, language: str = "nb") -> openpyxl.Workbo
         ),
         (
             "sheet_comparison",
-            sheets.with_review_text(data.comparison, labels, language),
-            sheets.comparison_fields(data, language),
+            sheets.comparison_frame(data, labels, language),
+            sheets.comparison_fields(data, labels, language),
         ),
         ("sheet_quality", sheets.quality_frame(data, labels, language), sheets.QUALITY_FIELDS),
         ("sheet_not_reported", data.not_reported, sheets.not_reported_fields(language)),

@@ -24,6 +24,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 NUMBER = "#,##0.0##"
 PERCENT = "0.0"
 INTEGER = "0"
+SHARE = "0%"  # a share 0-1 shown as a percentage (p_best)
 
 
 def cell_value(value: object) -> object:

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from asker_pipeline.exports.benchmark import BenchmarkData
-from asker_pipeline.exports.excel.cells import NUMBER, PERCENT, safe_write
+from asker_pipeline.exports.excel.cells import NUMBER, PERCENT, SHARE, safe_write
 from asker_pipeline.exports.excel.charts import score_bars
 from asker_pipeline.exports.excel.layout import (
     HEADER_FONT,
@@ -23,10 +23,10 @@ from asker_pipeline.exports.excel.layout import (
     text_rows,
     write_table,
 )
-from asker_pipeline.exports.texts import join_names, text
+from asker_pipeline.exports.texts import join_names, rank_text, text
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import Labels
-from asker_pipeline.scoring import method
+from asker_pipeline.scoring import method, rank_intervals
 
 NOTICE_FILL = PatternFill("solid", fgColor="FCE4D6")
 TITLE_FONT = Font(bold=True, size=14)
@@ -34,8 +34,7 @@ OVERVIEW_TOP = 6  # header row of the overview table
 OVERVIEW_ZOOM = 80
 
 # Marks on a value, shown when the table has them (``optional``): under review (with why) and
-# whether it describes a former area (Asker before 2020). Issue 13's rank interval and national
-# percentile go beside them on the comparison.
+# whether it describes a former area (Asker before 2020).
 REVIEW = [
     Field("under_review", optional=True),
     Field("review_reason", optional=True, max_width=50),
@@ -86,7 +85,9 @@ def kpi_fields(language: str) -> list[Field]:
     ]
 
 
-def comparison_fields(data: BenchmarkData, language: str) -> list[Field]:
+def comparison_fields(data: BenchmarkData, labels: Labels, language: str) -> list[Field]:
+    """The comparison sheet's columns: one value column per member of the peer set (never more),
+    the figures, then this municipality's (and the subject's) positions in the larger sets."""
     peers = [
         Field(f"peer_{code}", column="value", header=name, number_format=NUMBER, max_width=12)
         for code, name in zip(data.peers["code"], data.peers["name"], strict=True)
@@ -100,13 +101,69 @@ def comparison_fields(data: BenchmarkData, language: str) -> list[Field]:
         *peers,
         Field("peer_median"),
         Field("lead_over_peer_median"),
-        Field("rank"),
-        Field("n_compared"),
+        Field("rank_interval", max_width=16),
+        Field("p_best", number_format=SHARE),
         Field("percentile_rank", number_format=PERCENT),
         Field("standing"),
+        *position_fields(data, labels, language),
         Field("year_note", max_width=18),
         *REVIEW,
     ]
+
+
+def _shown_positions(data: BenchmarkData) -> list[tuple[str, str]]:
+    """(peer set, municipality) pairs shown beside the comparison: this municipality where it is
+    a member, and the subject, in the order of ``data.positions``."""
+    pairs = data.positions[["peer_set", "municipality_code"]].drop_duplicates()
+    mine = [(s, c) for s, c in pairs.itertuples(index=False) if c == data.code]
+    theirs = [(s, c) for s, c in pairs.itertuples(index=False) if c != data.code]
+    return [p for s in dict.fromkeys(pairs["peer_set"]) for p in (*mine, *theirs) if p[0] == s]
+
+
+def position_fields(data: BenchmarkData, labels: Labels, language: str) -> list[Field]:
+    """Per larger set (county, all of Norway): this municipality's rank with its interval and its
+    percentile; for another municipality's workbook, the subject's percentile as well."""
+    fields = []
+    for peer_set, code in _shown_positions(data):
+        name = labels.label("peer_set", peer_set, language)
+        if code == data.code:
+            fields += [
+                Field(f"{peer_set}_{code}_rank", column="rank_interval", max_width=16,
+                      header=text(language, "position_rank", set=name)),
+                Field(f"{peer_set}_{code}_percentile", column="percentile_rank",
+                      number_format=PERCENT, header=text(language, "position_percentile", set=name)),
+            ]
+        else:
+            fields.append(
+                Field(f"{peer_set}_{code}_percentile", column="percentile_rank",
+                      number_format=PERCENT,
+                      header=text(language, "subject_percentile", set=name, name=data.subject_name))
+            )
+    return fields
+
+
+def comparison_frame(data: BenchmarkData, labels: Labels, language: str) -> pd.DataFrame:
+    """The comparison rows with the rank written with its interval ("2 (1–4) av 5") and the
+    positions in the larger sets as columns (``position_fields``)."""
+    frame = with_review_text(data.comparison, labels, language)
+    frame = frame.assign(rank_interval=_rank_texts(frame, language))
+    keys = list(zip(frame["kpi_code"], frame["data_point"], strict=True))
+    for peer_set, code in _shown_positions(data):
+        rows = data.positions[
+            (data.positions["peer_set"] == peer_set) & (data.positions["municipality_code"] == code)
+        ].set_index(["kpi_code", "data_point"])
+        texts = dict(zip(rows.index, _rank_texts(rows, language), strict=True))
+        percentiles = rows["percentile_rank"].to_dict()
+        frame[f"{peer_set}_{code}_rank"] = [texts.get(k) for k in keys]
+        frame[f"{peer_set}_{code}_percentile"] = [percentiles.get(k) for k in keys]
+    return frame
+
+
+def _rank_texts(frame: pd.DataFrame, language: str) -> list[str | None]:
+    if frame.empty or "rank_low" not in frame.columns:
+        return [None] * len(frame)
+    columns = (frame[c] for c in ("rank", "rank_low", "rank_high", "n_compared"))
+    return [rank_text(*row, language) for row in zip(*columns, strict=True)]
 
 
 def not_reported_fields(language: str) -> list[Field]:
@@ -292,7 +349,11 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
     peers = join_names(data.peer_names, language)
     safe_write(ws, 1, 1, t("readme_title")).font = TITLE_FONT
     rows = [
-        (t("what_label"), t("what", peers=peers, year=data.data_year or "–")),
+        (
+            t("what_label"),
+            t("what", peers=peers, year=data.data_year or "–",
+              peer_set=labels.label("peer_set", data.peer_set, language)),
+        ),
         (
             t("example_label"),
             t("example_notice", n=data.n_example, total=data.n_values)
@@ -302,6 +363,8 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
         (t("method_label"), t("method")),
         (t("bands_label"), t("bands")),
         (t("comparison_label"), t("comparison")),
+        (t("intervals_label"), t("intervals", **_uncertainty_range())),
+        (t("national_label"), t("national")),
         (t("year_label"), t("year_rule", year=data.data_year or "–")),
         (
             t("not_reported_label"),
@@ -325,6 +388,15 @@ def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: 
         )
     text_rows(ws, glossary, top + 1, (24, 110))
     ws.column_dimensions["A"].width = 28
+
+
+def _uncertainty_range() -> dict[str, str]:
+    """The smallest and largest uncertainty of the data-quality levels, and the default, in %."""
+    table = rank_intervals.load_uncertainty()
+    levels = [table[level] for level in rank_intervals.LEVELS]
+    shown = lambda sd: f"{100 * sd:g}"  # noqa: E731
+    return {"low": shown(min(levels)), "high": shown(max(levels)),
+            "default": shown(table[rank_intervals.NOT_STATED])}
 
 
 def _versions(versions: dict[str, str]) -> dict[str, str]:
