@@ -177,3 +177,17 @@ def test_validation_runs_in_the_worker_with_the_same_results_as_here(monkeypatch
     monkeypatch.delenv("ASKER_WORKERS")
     with pytest.raises(workers.WorkerError, match="ZeroDivisionError"):
         workers.call(divmod, 1, 0)  # the worker's error, raised here
+
+
+def test_catalogue_pair_rules_show_both_cells_of_the_failing_pair():
+    """The pairs are validated as one key column; a failing row still shows the two cells."""
+    for rule, column in [
+        ("data_point_in_catalogue", "data_point"),
+        ("unit_matches_catalogue", "unit"),
+    ]:
+        seeded = DEFECTS[rule](clean_frame())
+        outcome = {o.rule.check: o for o in suite_outcomes(seeded, TABLE)}[rule]
+        value = CELL_DEFECTS[rule][3]
+        assert outcome.failing["detail"].tolist() == [
+            f"kpi_code = 'EC: I: WS: 5C', {column} = '{value}'"
+        ]

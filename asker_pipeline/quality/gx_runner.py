@@ -66,7 +66,7 @@ def validate_here(
     """Run every expectation of ``suite`` on ``frame`` in one pass, in this process.
 
     Returns one dict per expectation, in suite order: ``meta`` (from the suite), ``columns``
-    (the columns it looks at), ``success``,
+    (the columns it looks at, or the ones its ``meta.cells`` names), ``success``,
     ``unexpected_index_list`` (row labels of ``frame`` that failed; empty for table-level rules),
     ``observed_value`` and ``error`` (GX's exception message, if the expectation could not run)."""
     from great_expectations.core.expectation_suite import ExpectationSuite
@@ -81,10 +81,13 @@ def validate_here(
         details = item.result or {}
         error = _error_message(item.exception_info)
         kwargs = item.expectation_config.kwargs
-        columns = [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+        meta = dict(item.expectation_config.meta or {})
+        columns = meta.get("cells") or [
+            kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)
+        ]
         outcomes.append(
             {
-                "meta": dict(item.expectation_config.meta or {}),
+                "meta": meta,
                 "columns": columns or list(kwargs.get("column_list") or []),
                 "success": bool(item.success),
                 "unexpected_index_list": list(details.get("unexpected_index_list") or []),

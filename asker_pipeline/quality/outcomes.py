@@ -38,14 +38,14 @@ def expected_columns(table: str) -> list[str]:
 def prepared_suite(table: str) -> tuple[dict, dict]:
     """The value suite as GX runs it on ``table`` (with its unit bounds added: ``checked_frame``),
     and its parameters from the catalogue."""
-    columns = [*expected_columns(table), *suites.BOUND_COLUMNS]
+    columns = [*expected_columns(table), *suites.ADDED_COLUMNS]
     prepared = suites.prepare(suites.load(suites.VALUE_SUITE), columns)
     return prepared, suites.parameters(load_catalogue(), load_municipalities(), columns)
 
 
 def checked_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as GX validates it: each row with its unit's range beside it."""
-    return suites.with_unit_bounds(frame, load_catalogue())
+    """The table as GX validates it: each row with its unit's range and catalogue pairs beside it."""
+    return suites.with_pair_keys(suites.with_unit_bounds(frame, load_catalogue()))
 
 
 def suite_outcomes(frame: pd.DataFrame, table: str) -> list[RuleOutcome]:

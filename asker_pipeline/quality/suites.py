@@ -3,7 +3,8 @@
 ``kpi_values.json`` is a GX 1.x expectation suite. Expectations that share ``meta.check`` form one
 Dagster asset check. Value sets that belong to the catalogue are ``{"$PARAMETER": name}``
 placeholders, filled by ``parameters()``; the unit range rule compares ``value`` with the columns
-``unit_min``/``unit_max`` that ``with_unit_bounds`` adds from assets/units.csv;
+``unit_min``/``unit_max`` that ``with_unit_bounds`` adds from assets/units.csv, and the
+catalogue-pair rules compare ``kpi_data_point``/``kpi_unit``, that ``with_pair_keys`` adds;
 ``meta.selected_rows_only`` restricts it to ``is_selected`` rows where the table has that column.
 ``plausibility.json`` lists the cross-KPI rules (``plausibility.py``). Reading the files needs only
 the standard library, so declaring the checks costs nothing when the code location loads."""
@@ -70,8 +71,8 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
         "columns": list(columns),
         "kpi_codes": sorted(catalogue.kpis["code"]),
         "units": sorted(catalogue.units["unit"]),
-        "data_points": sorted(zip(points["kpi_code"], points["data_point"], strict=True)),
-        "kpi_units": sorted(set(zip(points["kpi_code"], points["unit"], strict=True))),
+        "data_points": sorted(set(pair_keys(points["kpi_code"], points["data_point"]))),
+        "kpi_units": sorted(set(pair_keys(points["kpi_code"], points["unit"]))),
         "statuses": list(model.STATUS_KEYS),
         "latest_year": dt.date.today().year + 1,
         "network_codes": sorted(history.network_codes),
@@ -86,6 +87,24 @@ def parameters(catalogue: Catalogue, history: MunicipalityHistory, columns: list
 
 #: Columns the runner adds to a value table before validating it: each row's unit's range.
 BOUND_COLUMNS = ("unit_min", "unit_max")
+#: ... and each row's (KPI code, data point) and (KPI code, unit) pairs, as one key each.
+PAIR_COLUMNS = {"kpi_data_point": ("kpi_code", "data_point"), "kpi_unit": ("kpi_code", "unit")}
+ADDED_COLUMNS = (*BOUND_COLUMNS, *PAIR_COLUMNS)
+
+
+def pair_keys(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``"<a> | <b>"`` per row; missing where both are missing (as GX's pair rules skip them)."""
+    keys = a.astype("string").fillna("") + " | " + b.astype("string").fillna("")
+    return keys.mask(a.isna() & b.isna())
+
+
+def with_pair_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its catalogue pairs as keys, so a plain ``in_set`` rule checks them: GX's
+    own pair rule tests row by row in Python, ten times slower (0.27 s against 0.03 s a rule on
+    the example data, a third of the whole validation)."""
+    return frame.assign(
+        **{key: pair_keys(frame[a], frame[b]) for key, (a, b) in PAIR_COLUMNS.items()}
+    )
 
 
 def with_unit_bounds(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
