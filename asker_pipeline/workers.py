@@ -5,8 +5,8 @@ one core works. Two kinds of work need no warehouse: validating a frame with Gre
 (whose import alone takes seconds) and rendering prepared data into files (workbooks,
 factsheets, charts). A worker process is started when the run starts (``prewarm``); it imports
 GX, then the renderers, on the other core while the run loads workbooks and open data. The check
-validates in it, and the partner files are rendered half in it, half in the run's own process
-(``split``). The worker gets plain data and returns plain data (dicts, bytes, text); it never
+validates in it (``call``), the zero point's charts are drawn in it, and the partner files are
+rendered by both processes at once (``share``). The worker gets plain data and returns plain data (dicts, bytes, text); it never
 touches the warehouse. It is started with ``spawn``: a fresh interpreter, not a copy of a process
 that holds DuckDB's threads and open files. Every task carries the caller's ``ASKER_*`` settings
 (the reference folder, ``ASKER_ASSETS``, above all), so a worker started by an earlier run reads
@@ -50,7 +50,13 @@ def _import_gx() -> None:
 
 
 #: What the worker imports after GX, for rendering (while the run has not needed it yet).
-RENDERERS = ("asker_pipeline.exports.excel", "asker_pipeline.exports.factsheet")
+RENDERERS = (
+    "asker_pipeline.exports.excel",
+    "asker_pipeline.exports.factsheet",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+)
 
 
 def _serve(connection) -> None:
@@ -144,20 +150,55 @@ def _each(
     return [fn(*args) for args in argument_lists]
 
 
-def split(fn: Callable[..., T], argument_lists: list[tuple]) -> list[T]:
-    """``fn(*args)`` for every argument tuple, in order: the second half in the worker while this
-    process does the first half (two cores at once). ``fn`` must be a module-level function."""
+def share(tasks: list[tuple[Callable[..., T], tuple]]) -> list[T]:
+    """``fn(*args)`` for every ``(fn, args)`` of ``tasks``, results in order. This process takes
+    tasks from the front of the list, the worker from the back, each the next one as soon as it
+    is free, so the two finish together whatever each task costs. Put what the worker is ready
+    for (it has imported the renderers and matplotlib) at the end. ``fn`` must be a module-level
+    function; the first error, from either side, is raised once both have stopped."""
     worker = _started()
-    if worker is None or len(argument_lists) < 2:
-        return _each(fn, argument_lists)
-    half = (len(argument_lists) + 1) // 2
-    with worker.busy:
-        worker.connection.send((_each, (fn, argument_lists[half:], _settings())))
-        try:
-            here = _each(fn, argument_lists[:half])
-        finally:  # the worker's answer is always read, so the pipe is clean for the next task
-            there = worker._result()
-    return here + there
+    if worker is None or len(tasks) < 2:
+        return [fn(*args) for fn, args in tasks]
+    results: list = [None] * len(tasks)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    front, back = 0, len(tasks)  # the next task here; one past the next task there
+    settings = _settings()
+
+    def take(from_front: bool) -> int | None:
+        nonlocal front, back
+        with lock:
+            if errors or front >= back:
+                return None
+            if from_front:
+                front += 1
+                return front - 1
+            back -= 1
+            return back
+
+    def feed_worker() -> None:
+        with worker.busy:
+            while (i := take(from_front=False)) is not None:
+                fn, args = tasks[i]
+                try:
+                    worker.connection.send((_each, (fn, [args], settings)))
+                    results[i] = worker._result()[0]
+                except BaseException as error:
+                    errors.append(error)
+
+    feeder = threading.Thread(target=feed_worker, name="asker-worker-feed", daemon=True)
+    feeder.start()
+    try:
+        while (i := take(from_front=True)) is not None:
+            fn, args = tasks[i]
+            results[i] = fn(*args)
+    except BaseException as error:
+        errors.append(error)
+    finally:
+        feeder.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def shutdown() -> None:

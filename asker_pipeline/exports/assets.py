@@ -111,55 +111,48 @@ FACTSHEETS = dg.AssetKey(["exports", "factsheets"])
 def partner_files(
     context: dg.AssetExecutionContext, config: PartnerFilesConfig, warehouse: Warehouse
 ):
-    """Each municipality's data is read once and rendered into its workbooks and factsheet."""
+    """Each municipality's data is read once and rendered into its workbooks and factsheet, by
+    both processes at once (``workers.share``): this one takes workbooks from the front of the
+    list, the worker, which has matplotlib imported, takes factsheets from the back."""
+    from asker_pipeline import workers
+    from asker_pipeline.exports import excel, factsheet  # imported when exporting, not on load
+
     root = warehouse.exports_path()
     network = load_municipalities().municipalities
     with warehouse.get_connection() as conn:
         versions = export_versions(conn)
         data = {code: benchmark_data(conn, code, versions) for code in network["code"]}
-    published = Path(warehouse.exports_dir)
+    books, sheets = [], []
     if EXCEL in context.selected_asset_keys:
-        written, removed = write_workbooks(root / "excel", network, data, config.languages)
-        yield dg.MaterializeResult(
-            asset_key=EXCEL,
-            metadata=_listing(written, removed, root, published / "excel", versions),
-        )
+        books = [
+            (root / "excel" / workbook_name(code, name_ascii, language), data[code], language)
+            for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True)
+            for language in config.languages
+        ]
     if FACTSHEETS in context.selected_asset_keys:
-        written, removed = write_factsheets(root / "factsheets", network, data)
+        catalogue = load_catalogue()
+        points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
+        sheets = [(root / "factsheets" / factsheet.file_name(c), data[c]) for c in network["code"]]
+    rendered = workers.share(
+        [(excel.workbook_file, (d, language)) for _, d, language in books]
+        + [(factsheet.factsheet_html, (d, points)) for _, d in sheets]
+    )
+    published = Path(warehouse.exports_dir)
+    for key, folder, pattern, planned, files in [
+        (EXCEL, "excel", "*.xlsx", books, rendered[: len(books)]),
+        (FACTSHEETS, "factsheets", "*.html", sheets, rendered[len(books) :]),
+    ]:
+        if key not in context.selected_asset_keys:
+            continue
+        written = [
+            write_bytes_atomic(path, body if isinstance(body, bytes) else body.encode())
+            for (path, *_), body in zip(planned, files, strict=True)
+        ]
+        removed = remove_stale(root / folder, pattern, set(written))
         yield dg.MaterializeResult(
-            asset_key=FACTSHEETS,
-            metadata=_listing(written, removed, root, published / "factsheets", versions),
+            asset_key=key,
+            metadata=_listing(written, removed, root, published / folder, versions),
         )
-
-
-def write_workbooks(folder: Path, network, data, languages: list[str]):
-    """Every municipality's benchmark workbooks; returns (written, stale files removed)."""
-    from asker_pipeline import workers
-    from asker_pipeline.exports import excel  # openpyxl: imported when exporting, not on load
-
-    books = [
-        (folder / workbook_name(code, name_ascii, language), data[code], language)
-        for code, name_ascii in zip(network["code"], network["name_ascii"], strict=True)
-        for language in languages
-    ]
-    files = workers.split(excel.workbook_file, [(d, language) for _, d, language in books])
-    written = [write_bytes_atomic(path, b) for (path, _, _), b in zip(books, files, strict=True)]
-    return written, remove_stale(folder, "*.xlsx", set(written))
-
-
-def write_factsheets(folder: Path, network, data):
-    """Every municipality's factsheet; returns (written, stale files removed)."""
-    from asker_pipeline import workers
-    from asker_pipeline.exports import factsheet  # jinja2 and matplotlib: only when exporting
-
-    catalogue = load_catalogue()
-    points = scores.data_points(catalogue, load_targets(catalogue=catalogue))
-    pages = workers.split(factsheet.factsheet_html, [(data[c], points) for c in network["code"]])
-    written = [
-        write_bytes_atomic(folder / factsheet.file_name(code), html.encode())
-        for code, html in zip(network["code"], pages, strict=True)
-    ]
-    return written, remove_stale(folder, "*.html", set(written))
 
 
 def _listing(written, removed, root: Path, folder: Path, versions) -> dict[str, object]:

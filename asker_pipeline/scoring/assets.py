@@ -265,8 +265,8 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         ]
     ]
     names = zip(cover["category_node"], cover["category_en"], strict=True)
-    images = workers.split(  # one drawn here, one in the worker at the same time
-        charts.score_chart_markdown,
+    images = workers.call(  # drawn in the worker: matplotlib is imported there already
+        charts.score_charts_markdown,
         [
             (
                 "Dimension scores",

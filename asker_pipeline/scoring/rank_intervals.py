@@ -212,7 +212,7 @@ def on_two_cores(
 ) -> list[RankIntervals]:
     """``rank_intervals`` for each (values, sd, orientation, parity), the first half of every
     matrix's rows here and the second half in the run's worker process at the same time
-    (``workers.split``). Rows are seeded by position, so the result is the one call's."""
+    (``workers.share``). Rows are seeded by position, so the result is the one call's."""
     from asker_pipeline import workers
 
     cuts = [(len(values) + 1) // 2 for values, *_ in problems]
@@ -222,7 +222,7 @@ def on_two_cores(
         for problem, cut in zip(problems, cuts, strict=True)
         for part in [part_of(cut)]
     ]
-    done = workers.split(rank_intervals, halves)
+    done = workers.share([(rank_intervals, half) for half in halves])
     first, second = done[: len(problems)], done[len(problems) :]
     return [
         RankIntervals(
