@@ -60,13 +60,15 @@ RENDERERS = (
 
 
 def _serve(connection) -> None:
-    """The worker's loop: import GX and the renderers, then run each task it receives."""
+    """The worker's loop: import GX, then run each task it receives, importing the renderers
+    one by one while no task is waiting (the run's validation should not wait for matplotlib)."""
     import importlib
 
     _import_gx()
-    for name in RENDERERS:
-        importlib.import_module(name)
+    waiting = list(RENDERERS)
     while True:
+        while waiting and not connection.poll():
+            importlib.import_module(waiting.pop(0))
         try:
             fn, args = connection.recv()
         except EOFError:
