@@ -1,11 +1,18 @@
 """``python -m asker_pipeline``: what ``make run`` executes (see ``build.py``).
 
-The imports sit under the guard: the worker process (``workers.py``), started with ``spawn``,
-imports the main module again, and must not load Dagster and the code location for nothing."""
+The worker process (``workers.py``) is started first: it imports Great Expectations on the other
+core while this one imports Dagster, and is ready for its share of the run's first steps. The
+imports sit under the guard: the worker, started with ``spawn``, imports the main module again,
+and must not load Dagster and the code location for nothing."""
 
 if __name__ == "__main__":
     import gc
     import sys
+
+    from asker_pipeline import settings, workers
+
+    settings.apply_defaults()
+    workers.prewarm()
 
     from asker_pipeline.build import main
 

@@ -22,7 +22,7 @@ from asker_pipeline.exports.excel.cells import workbook_bytes
 from asker_pipeline.exports.excel.layout import LINE_HEIGHT, header_lines
 from asker_pipeline.exports.excel.printing import setup_print
 from asker_pipeline.filesystem import write_bytes_atomic
-from asker_pipeline.reference.catalogue import Catalogue
+from asker_pipeline.reference.catalogue import Catalogue, load_catalogue
 from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.spreadsheets.layout import (
     COLUMNS,
@@ -253,6 +253,13 @@ def _instructions(sheet, example: bool) -> None:
         sheet.cell(row, 2, en).alignment = Alignment(wrap_text=True, vertical="top")
         wrapped = max(header_lines(t, INSTRUCTION_WIDTH - 4) for t in (nb, en))
         sheet.row_dimensions[row].height = LINE_HEIGHT * wrapped + 3
+
+
+def template_bytes(municipality_code: str, municipality_name: str, year: int) -> bytes:
+    """A blank template's bytes, built from the catalogue on disk: plain arguments, so the run's
+    worker process can build some of them (``workers.share``)."""
+    book = build_workbook(load_catalogue(), municipality_code, municipality_name, year)
+    return workbook_bytes(book)
 
 
 def write_workbook(book: Workbook, path: Path) -> Path:
