@@ -36,10 +36,12 @@ dev: $(STAMP)
 	$(BYTECODE)
 	$(BIN)/python -m asker_pipeline.settings $(BIN)/dagster dev -w workspace.yaml
 
-## bench: full-run and import-floor benchmark (figures go in the README)
+## bench: issue 9's benchmarks, figures in the README: the full run against the import floor,
+## then the automation latency (a changed workbook -> partner files, with `dagster dev` running)
 bench: $(STAMP)
 	$(BYTECODE)
-	$(BIN)/python benchmarks/full_run.py
+	$(BIN)/python benchmarks/full_run.py; status=$$?; \
+	  $(BIN)/python benchmarks/automation_latency.py && exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check asker_pipeline tests benchmarks

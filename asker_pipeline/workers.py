@@ -65,6 +65,7 @@ def _serve(connection) -> None:
     import importlib
 
     _import_gx()
+    connection.send(READY)
     waiting = list(RENDERERS)
     while True:
         while waiting and not connection.poll():
@@ -79,6 +80,10 @@ def _serve(connection) -> None:
             connection.send((False, f"{error!r}\n{traceback.format_exc()}"))
 
 
+#: The worker's first message: GX is imported, tasks are taken from now on.
+READY = "ready"
+
+
 class _Worker:
     """One worker process and the pipe to it (one task at a time)."""
 
@@ -89,9 +94,20 @@ class _Worker:
         self.process.start()
         child.close()
         self.busy = threading.Lock()
+        self._ready = False
+
+    def ready(self, timeout: float | None = 0.0) -> bool:
+        """Whether the worker has imported GX, waiting up to ``timeout`` seconds (None: until it
+        has). Call it holding ``busy``."""
+        if not self._ready and self.connection.poll(timeout):
+            if self.connection.recv() != READY:
+                raise WorkerError("the worker's first message was not READY")
+            self._ready = True
+        return self._ready
 
     def call(self, fn: Callable[..., T], args: tuple) -> T:
         with self.busy:
+            self.ready(timeout=None)
             self.connection.send((fn, args))
             return self._result()
 
@@ -157,7 +173,8 @@ def share(tasks: list[tuple[Callable[..., T], tuple]]) -> list[T]:
     tasks from the front of the list, the worker from the back, each the next one as soon as it
     is free, so the two finish together whatever each task costs. Put what the worker is ready
     for (it has imported the renderers and matplotlib) at the end. ``fn`` must be a module-level
-    function; the first error, from either side, is raised once both have stopped."""
+    function; the first error, from either side, is raised once both have stopped. A worker
+    still importing GX gets tasks only once it is done, so nothing waits for that import."""
     worker = _started()
     if worker is None or len(tasks) < 2:
         return [fn(*args) for fn, args in tasks]
@@ -180,13 +197,17 @@ def share(tasks: list[tuple[Callable[..., T], tuple]]) -> list[T]:
 
     def feed_worker() -> None:
         with worker.busy:
-            while (i := take(from_front=False)) is not None:
-                fn, args = tasks[i]
-                try:
+            try:
+                while not worker.ready(timeout=0.05):  # importing GX: this process goes on
+                    with lock:
+                        if errors or front >= back:
+                            return
+                while (i := take(from_front=False)) is not None:
+                    fn, args = tasks[i]
                     worker.connection.send((_each, (fn, [args], settings)))
                     results[i] = worker._result()[0]
-                except BaseException as error:
-                    errors.append(error)
+            except BaseException as error:
+                errors.append(error)
 
     feeder = threading.Thread(target=feed_worker, name="asker-worker-feed", daemon=True)
     feeder.start()

@@ -40,3 +40,11 @@ def test_an_error_on_either_side_is_raised(worker_pid):
 def test_turned_off_everything_runs_here(monkeypatch):
     monkeypatch.setenv("ASKER_WORKERS", "0")
     assert workers.share([(os.getpid, ())] * 4) == [os.getpid()] * 4
+
+
+def test_a_worker_still_importing_gx_gets_no_share():
+    """Nothing waits for the worker's GX import: this process does every task meanwhile."""
+    workers.shutdown()
+    workers.prewarm()  # a fresh worker: seconds of importing before it is ready
+    assert workers.share([(os.getpid, ())] * 4) == [os.getpid()] * 4
+    assert workers.call(os.getpid) != os.getpid()  # call waits until it is ready
