@@ -246,3 +246,12 @@ def test_a_second_run_on_the_same_inputs_gives_byte_identical_exports(example_ru
     assert any(p.startswith("templates/") for p in first)
     assert any(p.startswith("factsheets/") for p in first)
     assert second == first
+
+
+def test_a_category_not_scored_shows_a_dash_at_the_start_of_its_row():
+    from asker_pipeline.scoring.charts import score_chart
+
+    fig = score_chart(["EC: ICT: D Drainage", "EC: I: B Buildings"], [float("nan"), 100.0],
+                      [None, 4])
+    labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    assert labels["–"] == (1, 1) and labels["100"] == (101, 0)  # first label on top

@@ -74,7 +74,7 @@ def _draw(labels, percents, bands, medians, subject, median_label, axis_label, w
     ax.barh(rows, heights, color=colours, edgecolor="#7F7F7F", linewidth=0.4, height=0.7)
     for y, p in zip(rows, percents, strict=True):
         text = "–" if _missing(p) else f"{float(p):.0f}"
-        ax.text(min(float(p or 0), 100) + 1, y, text, va="center", fontsize=7)
+        ax.text((0 if _missing(p) else min(float(p), 100)) + 1, y, text, va="center", fontsize=7)
     handles = [Patch(facecolor="#" + BAND_COLOURS[3], edgecolor="#7F7F7F", label=subject)]
     if medians is not None:
         ys = [y for y, m in zip(rows, medians, strict=True) if not _missing(m)]
