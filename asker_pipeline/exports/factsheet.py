@@ -21,6 +21,7 @@ from asker_pipeline.exports.texts import TEXTS, join_names, rank_text
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.scoring import charts
+from asker_pipeline.scoring.method import is_missing
 
 TEMPLATE = "factsheet.html.j2"
 
@@ -40,13 +41,9 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _missing(x: object) -> bool:
-    return x is None or (not isinstance(x, str) and pd.isna(x))
-
-
 def _number(x: object, language: str) -> str:
     """Compact: no decimals from 1 000, one from 100, else two (trailing zeros dropped)."""
-    if _missing(x):
+    if is_missing(x):
         return ""
     value = float(x)
     digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
@@ -72,13 +69,13 @@ def kpi_rows(data: BenchmarkData, points: pd.DataFrame, language: str = "nb") ->
         key = (point["kpi_code"], point["data_point"])
         median, score, ranked = None, None, None
         mine = compared.get(key)
-        if mine is not None and not _missing(mine["value"]):
+        if mine is not None and not is_missing(mine["value"]):
             median = mine["peer_median"]
             score = by_year.get((*key, mine["year"]))
             ranked = rank_text(mine["rank"], mine["rank_low"], mine["rank_high"], None, language)
         if score is None:
             score = latest.get(key)
-        review = score is not None and not _missing(score.get("under_review")) and bool(
+        review = score is not None and not is_missing(score.get("under_review")) and bool(
             score.get("under_review")
         )
         rows.append(
@@ -94,7 +91,7 @@ def kpi_rows(data: BenchmarkData, points: pd.DataFrame, language: str = "nb") ->
                 "band": None if score is None else charts.band_points(score["band_label"]),
                 "median": _number(median, language),
                 "rank": ranked or "",
-                "national": "" if _missing(percentile.get(key)) else f"{percentile[key]:.0f}",
+                "national": "" if is_missing(percentile.get(key)) else f"{percentile[key]:.0f}",
                 "example": score is not None and bool(score["is_example"]),
                 "review": review,
                 "reported": score is not None,

@@ -14,9 +14,8 @@ import io
 import re
 from collections.abc import Sequence
 
-import pandas as pd
-
 from asker_pipeline.scoring import method
+from asker_pipeline.scoring.method import is_missing
 
 #: Band points -> fill colour (red, orange, yellow, green), as RRGGBB.
 BAND_COLOURS = {1: "F8696B", 2: "FFB266", 3: "FFE699", 4: "63BE7B"}
@@ -30,15 +29,11 @@ _RC = {"svg.hashsalt": "asker-pipeline", "svg.fonttype": "none", "font.size": 9}
 
 def band_points(band: object) -> int | None:
     """1-4 for a band label ("66–95 %") or points; None when not scored."""
-    if band is None or (not isinstance(band, str) and pd.isna(band)):
+    if is_missing(band):
         return None
     if isinstance(band, str):
         return _POINTS_BY_LABEL.get(band)
     return int(band) if int(band) in BAND_COLOURS else None
-
-
-def _missing(x: object) -> bool:
-    return x is None or (not isinstance(x, str) and pd.isna(x))
 
 
 def score_chart(
@@ -67,18 +62,18 @@ def _draw(labels, percents, bands, medians, subject, median_label, axis_label, w
     fig = Figure(figsize=(width, 0.6 + 0.24 * max(n, 1) + (0.35 if medians is not None else 0)))
     ax = fig.add_subplot()
     rows = list(range(n))[::-1]  # first label on top
-    heights = [0.0 if _missing(p) else float(p) for p in percents]
+    heights = [0.0 if is_missing(p) else float(p) for p in percents]
     colours = [
         "#" + BAND_COLOURS.get(band_points(b) or 0, NO_BAND_COLOUR) for b in bands
     ]
     ax.barh(rows, heights, color=colours, edgecolor="#7F7F7F", linewidth=0.4, height=0.7)
     for y, p in zip(rows, percents, strict=True):
-        text = "–" if _missing(p) else f"{float(p):.0f}"
-        ax.text((0 if _missing(p) else min(float(p), 100)) + 1, y, text, va="center", fontsize=7)
+        text = "–" if is_missing(p) else f"{float(p):.0f}"
+        ax.text((0 if is_missing(p) else min(float(p), 100)) + 1, y, text, va="center", fontsize=7)
     handles = [Patch(facecolor="#" + BAND_COLOURS[3], edgecolor="#7F7F7F", label=subject)]
     if medians is not None:
-        ys = [y for y, m in zip(rows, medians, strict=True) if not _missing(m)]
-        xs = [float(m) for m in medians if not _missing(m)]
+        ys = [y for y, m in zip(rows, medians, strict=True) if not is_missing(m)]
+        xs = [float(m) for m in medians if not is_missing(m)]
         ax.scatter(xs, ys, marker="|", s=160, linewidths=2, color="#" + MEDIAN_COLOUR, zorder=3)
         handles.append(
             Line2D([], [], marker="|", linestyle="", markersize=11, markeredgewidth=2,

@@ -69,7 +69,7 @@ def check_number(name: str, x: object) -> float | None:
 
     Raises ScoringInputError for booleans, text and other non-numbers, infinities and negative
     numbers: every unit of the catalogue starts at 0, so a negative input is a data error."""
-    if x is None or (not isinstance(x, str | bytes) and _is_missing(x)):
+    if is_missing(x):
         return None
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise ScoringInputError(f"{name} must be a number, got {x!r} ({type(x).__name__})")
@@ -190,7 +190,7 @@ class Rollup:
 
 def check_points(p: object) -> int | None:
     """A whole number of points 1-4, or None when missing; 3.7, 5, 0 and "3" are refused."""
-    if p is None or (not isinstance(p, str | bytes) and _is_missing(p)):
+    if is_missing(p):
         return None
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise ScoringInputError(f"points must be a whole number 1-4, got {p!r}")
@@ -244,9 +244,14 @@ def _rounded(x: float) -> float:
     return round(x, PERCENT_DECIMALS)
 
 
-def _is_missing(x: object) -> bool:
-    """None, NaN and pandas.NA all mean "no number"."""
+def is_missing(x: object) -> bool:
+    """None, NaN and pandas.NA all mean "no number"; text is never missing, and neither are
+    arrays and other containers (they are not one value)."""
+    if x is None:
+        return True
+    if isinstance(x, str | bytes):
+        return False
     try:
         return bool(pd.isna(x))
-    except (TypeError, ValueError):  # arrays and other containers are not one missing value
+    except (TypeError, ValueError):
         return False
