@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from asker_pipeline.filesystem import sha256_file
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema import Table
 
 PREVIEW_ROWS = 10
@@ -42,9 +43,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A frame as a markdown table, numbers rounded, no ``nan``, ``|`` escaped."""
     if frame.empty:
         return "_(no rows)_"
-    shown = frame.astype(object).map(
-        lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else v
-    )
+    shown = frame.astype(object).map(lambda v: "" if is_missing(v) else v)
     shown = shown.map(lambda v: human_number(v) if not isinstance(v, str) else v.replace("|", "/"))
     header = "| " + " | ".join(map(str, shown.columns)) + " |"
     rule = "| " + " | ".join("---" for _ in shown.columns) + " |"
@@ -62,7 +61,7 @@ def rounded(extra: dict[str, object]) -> dict[str, object]:
 
 
 def _cell(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if isinstance(value, float):
         return round(value, 2)

@@ -18,10 +18,10 @@ import pandas as pd
 from asker_pipeline.exports.benchmark import BenchmarkData
 from asker_pipeline.exports.excel.sheets import number_text
 from asker_pipeline.exports.texts import TEXTS, join_names, rank_text
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import load_labels
 from asker_pipeline.scoring import charts
-from asker_pipeline.scoring.method import is_missing
 
 TEMPLATE = "factsheet.html.j2"
 

@@ -7,7 +7,7 @@ with ``str.format``."""
 
 from __future__ import annotations
 
-import pandas as pd
+from asker_pipeline.missing import is_missing
 
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
@@ -216,11 +216,10 @@ def rank_text(rank: object, low: object, high: object, n: object, language: str)
     """A rank with its 90 % interval as the partner files write it: "2 (1–4) av 5", or "2 av 5"
     when every draw gave the same rank; without ``n`` (the factsheet) "2 (1–4)" or "2". None
     without a rank (a value under review)."""
-    missing = lambda x: x is None or pd.isna(x)  # noqa: E731
-    if missing(rank):
+    if is_missing(rank):
         return None
-    certain = missing(low) or missing(high) or low == high == rank
-    if missing(n):
+    certain = is_missing(low) or is_missing(high) or low == high == rank
+    if is_missing(n):
         return f"{int(rank)}" if certain else f"{int(rank)} ({int(low)}–{int(high)})"
     numbers = {"rank": int(rank), "n": int(n)}
     if certain:

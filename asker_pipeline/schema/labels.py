@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema.core import Column
 from asker_pipeline.settings import assets_dir
 
@@ -34,7 +35,7 @@ class Labels:
 
     def label(self, kind: str, key: object, language: str = "nb") -> str | None:
         """The label of ``key`` in ``kind``'s list; None for a missing value."""
-        if key is None or (not isinstance(key, str) and pd.isna(key)):
+        if is_missing(key):
             return None
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")

@@ -14,8 +14,8 @@ import io
 import re
 from collections.abc import Sequence
 
+from asker_pipeline.missing import is_missing
 from asker_pipeline.scoring import method
-from asker_pipeline.scoring.method import is_missing
 
 #: Band points -> fill colour (red, orange, yellow, green), as RRGGBB.
 BAND_COLOURS = {1: "F8696B", 2: "FFB266", 3: "FFE699", 4: "63BE7B"}

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema import tables
 from asker_pipeline.scoring import method, rank_intervals
 from asker_pipeline.scoring.zero_point import pick_years
@@ -195,7 +196,7 @@ def standing(
     value: object, peer_median: object, orientation: str, parity: float | None = None
 ) -> str:
     """leads / lags / level against the peer median, in the better direction."""
-    if peer_median is None or pd.isna(peer_median):
+    if is_missing(peer_median):
         return "no peers"
     if orientation not in ORIENTATIONS:
         return "no direction"

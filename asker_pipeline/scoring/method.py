@@ -14,7 +14,7 @@ import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pandas as pd
+from asker_pipeline.missing import is_missing
 
 #: Bump when a formula or band changes; every score records it.
 METHOD_VERSION = "2026.2"
@@ -242,16 +242,3 @@ def _check_worse_side(bound: float, target: float, direction: str) -> None:
 
 def _rounded(x: float) -> float:
     return round(x, PERCENT_DECIMALS)
-
-
-def is_missing(x: object) -> bool:
-    """None, NaN and pandas.NA all mean "no number"; text is never missing, and neither are
-    arrays and other containers (they are not one value)."""
-    if x is None:
-        return True
-    if isinstance(x, str | bytes):
-        return False
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False

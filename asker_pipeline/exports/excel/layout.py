@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from asker_pipeline.exports.excel.cells import INTEGER, NUMBER, PERCENT, safe_write
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import Labels
 from asker_pipeline.scoring.charts import BAND_COLOURS, band_points
@@ -77,7 +78,7 @@ def shown(frame: pd.DataFrame, fields: list[Field], labels: Labels, language: st
 
 
 def display_width(value: object, number_format: str | None) -> int:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return 0
     if isinstance(value, bool):
         return 5

@@ -24,6 +24,7 @@ from asker_pipeline.exports.excel.layout import (
     write_table,
 )
 from asker_pipeline.exports.texts import join_names, rank_text, text
+from asker_pipeline.missing import is_missing
 from asker_pipeline.schema.columns import VOCABULARY
 from asker_pipeline.schema.labels import Labels
 from asker_pipeline.scoring import method, rank_intervals
@@ -225,7 +226,7 @@ def detail_text(detail: str, labels: Labels, language: str) -> str:
 def failure_text(failure: object, labels: Labels, language: str) -> str | None:
     """The report's first failing row ("2023 EC: ICT: ICT: 2C main = 97.97 percent: above ...")
     with its data point, unit, number and reason in the file's language."""
-    if failure is None or (not isinstance(failure, str) and pd.isna(failure)):
+    if is_missing(failure):
         return None
     match = _FAILURE.match(failure)
     if not match:
@@ -248,7 +249,7 @@ _FLAG_REASON = re.compile(r"^flagget ved innlesing / flagged when loaded: (?P<fl
 def review_text(reason: object, labels: Labels, language: str) -> str | None:
     """Why a value is under review (``quality/review.py`` writes each reason in both languages,
     joined with " | ") in the file's language only."""
-    if reason is None or (not isinstance(reason, str) and pd.isna(reason)):
+    if is_missing(reason):
         return None
     shown = []
     for part in reason.split(" | "):
@@ -341,7 +342,7 @@ def overview_sheet(ws, data: BenchmarkData, labels: Labels, language: str, categ
 
 
 def _percent(value: object, language: str) -> str:
-    return "–" if value is None or pd.isna(value) else number_text(round(float(value), 1), language)
+    return "–" if is_missing(value) else number_text(round(float(value), 1), language)
 
 
 def readme_sheet(ws, data: BenchmarkData, labels: Labels, language: str, shown: list[Field]):
