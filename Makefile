@@ -39,7 +39,6 @@ dev: $(STAMP)
 ## bench: issue 9's benchmarks, figures in the README: the full run against the import floor,
 ## then the automation latency (a changed workbook -> partner files, with `dagster dev` running)
 bench: $(STAMP)
-	$(BYTECODE)
 	$(BIN)/python benchmarks/full_run.py; status=$$?; \
 	  $(BIN)/python benchmarks/automation_latency.py && exit $$status
 

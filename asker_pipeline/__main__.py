@@ -9,9 +9,8 @@ if __name__ == "__main__":
     import gc
     import sys
 
-    from asker_pipeline import settings, workers
+    from asker_pipeline import workers
 
-    settings.apply_defaults()
     workers.prewarm()
 
     from asker_pipeline.build import main

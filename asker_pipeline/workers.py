@@ -6,8 +6,8 @@ one core works. Two kinds of work need no warehouse: validating a frame with Gre
 factsheets, charts). A worker process is started when the run starts (``prewarm``); it imports
 GX, then the renderers, on the other core while the run loads workbooks and open data. The check
 validates in it (``call``), the zero point's charts are drawn in it, and the partner files are
-rendered by both processes at once (``share``). The worker gets plain data and returns plain data (dicts, bytes, text); it never
-touches the warehouse. It is started with ``spawn``: a fresh interpreter, not a copy of a process
+rendered by both processes at once (``share``). The worker gets plain data and returns plain
+data (dicts, bytes, text); it never touches the warehouse. It is started with ``spawn``: a fresh interpreter, not a copy of a process
 that holds DuckDB's threads and open files. Every task carries the caller's ``ASKER_*`` settings
 (the reference folder, ``ASKER_ASSETS``, above all), so a worker started by an earlier run reads
 the same files as this one. ``ASKER_WORKERS=0`` does everything in the calling process.
@@ -184,10 +184,13 @@ def share(tasks: list[tuple[Callable[..., T], tuple]]) -> list[T]:
     front, back = 0, len(tasks)  # the next task here; one past the next task there
     settings = _settings()
 
+    def finished() -> bool:  # call it holding ``lock``
+        return bool(errors) or front >= back
+
     def take(from_front: bool) -> int | None:
         nonlocal front, back
         with lock:
-            if errors or front >= back:
+            if finished():
                 return None
             if from_front:
                 front += 1
@@ -200,7 +203,7 @@ def share(tasks: list[tuple[Callable[..., T], tuple]]) -> list[T]:
             try:
                 while not worker.ready(timeout=0.05):  # importing GX: this process goes on
                     with lock:
-                        if errors or front >= back:
+                        if finished():
                             return
                 while (i := take(from_front=False)) is not None:
                     fn, args = tasks[i]

@@ -161,13 +161,11 @@ def test_validation_runs_in_the_worker_with_the_same_results_as_here(monkeypatch
     import os
 
     from asker_pipeline import workers
-    from asker_pipeline.quality import gx_runner, suites
-    from asker_pipeline.quality.outcomes import prepared_suite
-    from asker_pipeline.reference.catalogue import load_catalogue
+    from asker_pipeline.quality import gx_runner
+    from asker_pipeline.quality.outcomes import checked_frame, prepared_suite
 
-    frame = clean_frame()
     suite, parameters = prepared_suite(TABLE)
-    bounded = suites.with_unit_bounds(frame, load_catalogue())
+    bounded = checked_frame(clean_frame())
     assert workers.call(os.getpid) != os.getpid()  # a process of its own
     assert gx_runner.validate(bounded, suite, parameters) == gx_runner.validate_here(
         bounded, suite, parameters

@@ -265,24 +265,23 @@ def score_overview(zero: pd.DataFrame, cover: pd.DataFrame) -> dict[str, object]
         ]
     ]
     names = zip(cover["category_node"], cover["category_en"], strict=True)
-    images = workers.call(  # drawn in the worker: matplotlib is imported there already
-        charts.score_charts_markdown,
-        [
-            (
-                "Dimension scores",
-                [d["dimension"] for d in dims],
-                [None if d["percent"] == "n/a" else d["percent"] for d in dims],
-                [None if d["band"] == "not scored" else d["band"] for d in dims],
-            ),
-            (
-                "Category scores",
-                [f"{node} {name}" for node, name in names],
-                list(cover["percent"]),
-                list(cover["band_label"]),
-                7.5,
-            ),
-        ],
-    )
+    charts_drawn = [
+        (
+            "Dimension scores",
+            [d["dimension"] for d in dims],
+            [None if d["percent"] == "n/a" else d["percent"] for d in dims],
+            [None if d["band"] == "not scored" else d["band"] for d in dims],
+        ),
+        (
+            "Category scores",
+            [f"{node} {name}" for node, name in names],
+            list(cover["percent"]),
+            list(cover["band_label"]),
+            7.5,
+        ),
+    ]
+    # drawn in the worker: matplotlib is imported there already
+    images = [workers.call(charts.score_chart_markdown, *chart) for chart in charts_drawn]
     r = method.rollup(zero["points"])
     review_meta = review_overview(zero)
     line = review_meta.pop("line")

@@ -125,12 +125,8 @@ def markdown_image(fig, alt: str) -> str:
 
 
 def score_chart_markdown(alt: str, labels, percents, bands, width: float = 6.5) -> str:
-    """A score chart (no median) as a markdown image."""
+    """A score chart (no median) as a markdown image; module-level, so the run's worker process,
+    which has matplotlib imported already, can draw it (``workers.call``)."""
     chart = score_chart(labels, percents, bands, axis_label="% of maximum points", width=width)
     return markdown_image(chart, alt)
 
-
-def score_charts_markdown(charts: list[tuple]) -> list[str]:
-    """``score_chart_markdown(*chart)`` for each; module-level, so the run's worker process, which
-    has matplotlib imported already, draws them (``workers.call``)."""
-    return [score_chart_markdown(*chart) for chart in charts]
